@@ -1,0 +1,29 @@
+// The router and the list actors (DESIGN.md decisions 1, 4 and 7).
+//
+// The router owns the map from a list -- (parent id, resource) -- to the
+// actor that is its only writer. It spawns list actors on first use, stops
+// them when idle, and parks Ops for lists below an object being deleted
+// until the deletion is committed.
+//
+// A list actor applies each Op to its ListWriter, commits every write waiting
+// in its mailbox in one store batch (group commit: a flush message queued
+// behind them), and replies to each requester only after the commit.
+//
+// Protocol with the router:
+//   Op                       -> Result   (delegated to the list actor)
+//   close_atom, [uri...]     -> bool     lists below these objects stop; new
+//                                         Ops for them are parked
+//   reopen_atom, [uri...]                parked Ops resume
+//   idle_atom, key, received             a list actor that saw `received` Ops
+//                                         and has nothing pending may stop
+#pragma once
+
+#include <caf/fwd.hpp>
+
+namespace ratchet {
+
+struct Context;
+
+caf::actor spawn_router(caf::actor_system& system, Context& ctx);
+
+}  // namespace ratchet

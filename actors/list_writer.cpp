@@ -1,0 +1,443 @@
+#include "actors/list_writer.h"
+
+#include <algorithm>
+#include <set>
+
+#include "actors/render.h"
+#include "core/patch.h"
+#include "core/principals.h"
+#include "core/timestamp.h"
+#include "store/catalog.h"
+#include "store/change_walk.h"
+#include "store/keys.h"
+
+namespace ratchet {
+namespace {
+
+// Data fields of a stored object text, without id and last_modified.
+Json data_of(const std::string& text) {
+  Json data = parse_json(text);
+  data.erase("id");
+  data.erase("last_modified");
+  return data;
+}
+
+std::set<std::string> members_of(const std::string& text, const std::string& field) {
+  std::set<std::string> out;
+  if (text.empty()) return out;
+  Json doc = parse_json(text);
+  auto it = doc.find(field);
+  if (it == doc.end() || !it->is_array()) return out;
+  for (const Json& m : *it) {
+    if (m.is_string()) out.insert(m.get<std::string>());
+  }
+  return out;
+}
+
+}  // namespace
+
+ListWriter::ListWriter(Context& ctx, const ResourceType& type, std::string parent)
+    : ctx_(ctx),
+      type_(type),
+      parent_(std::move(parent)),
+      lp_(keys::list_prefix(parent_, type_.name)),
+      has_children_(!ctx.registry.children(type_).empty()),
+      pending_(ctx.engine) {
+  load();
+}
+
+void ListWriter::load() {
+  pending_.refresh();
+  ts_ = catalog::list_timestamp(pending_, lp_);
+  count_ = catalog::list_count(pending_, lp_);
+}
+
+bool ListWriter::needs_committed_state(const Op& op) { return op.plural && op.verb == kDelete; }
+
+std::vector<std::string> ListWriter::doomed(const Op& op) {
+  std::vector<std::string> uris;
+  if (!has_children_ || op.verb != kDelete) return uris;
+  pending_.refresh();
+  if (!op.plural) {
+    if (load_object(op.id).exists) uris.push_back(object_uri(type_, parent_, op.id));
+    return uris;
+  }
+  auto snapshot = ctx_.engine.snapshot();
+  for (ChangeWalk walk(*snapshot, lp_, std::nullopt); walk.valid(); walk.next()) {
+    if (!walk.deleted()) uris.push_back(object_uri(type_, parent_, walk.id()));
+  }
+  return uris;
+}
+
+ListWriter::Stored ListWriter::load_object(const std::string& id) {
+  Stored s;
+  s.exists = pending_.get(keys::object(lp_, id), &s.text);
+  if (s.exists) {
+    s.ts = catalog::object_timestamp(s.text);
+    pending_.get(keys::acl(lp_, id), &s.acl);
+  }
+  return s;
+}
+
+bool ListWriter::parent_exists() {
+  const ResourceType* parent_type = ctx_.registry.parent_of(type_);
+  if (!parent_type || parent_seen_) return true;
+  // A live writer's parent cannot disappear: deleting it closes this list
+  // first. So a positive answer is kept.
+  auto [grandparent, id] = split_uri(parent_);
+  std::string ignored;
+  parent_seen_ = pending_.get(
+      keys::object(keys::list_prefix(grandparent, parent_type->name), id), &ignored);
+  return parent_seen_;
+}
+
+int64_t ListWriter::stamp(bool has_client_ts, int64_t client_ts) {
+  std::optional<int64_t> client;
+  if (has_client_ts) client = client_ts;
+  int64_t ts = next_timestamp(ts_, client, now_ms());
+  if (ts > ts_) {
+    ts_ = ts;
+    ts_dirty_ = true;
+  }
+  return ts;
+}
+
+Result ListWriter::deny(const Op& op) const {
+  return Result::of(op.user_id.empty() ? errors::unauthenticated() : errors::forbidden());
+}
+
+std::optional<Result> ListWriter::preconditions(const Op& op, const Stored& existing) const {
+  auto failed = [&] {
+    Result r = Result::of(errors::precondition_failed(existing.exists ? existing.text : ""));
+    r.timestamp = existing.exists ? existing.ts : ts_;
+    return r;
+  };
+  if (op.if_none_match.kind == Precondition::kAny && existing.exists) return failed();
+  if (op.if_match.kind != Precondition::kNone && !existing.exists) return failed();
+  if (op.if_match.kind == Precondition::kValue && op.if_match.value != existing.ts) return failed();
+  return std::nullopt;
+}
+
+std::string ListWriter::acl_with_editor(const Op& op, Json acl) const {
+  if (ctx_.settings.explicit_permissions) acl["write"].push_back(acting_principal(op.user_id));
+  return acl_text(acl);
+}
+
+std::string ListWriter::processed(const std::string& data, const Stored& old) const {
+  if (!type_.process) return data;
+  Json doc = parse_json(data);
+  Json old_data = old.exists ? data_of(old.text) : Json();
+  type_.process(doc, old.exists ? &old_data : nullptr);
+  doc.erase("id");
+  doc.erase("last_modified");
+  return dump(doc);
+}
+
+Result ListWriter::object_result(int status, const Op& op, const std::string& text, int64_t ts,
+                                 const std::string& acl) const {
+  Result r;
+  r.status = status;
+  r.timestamp = ts;
+  r.body = object_body(type_, text, acl, op.principals);
+  return r;
+}
+
+void ListWriter::store(const std::string& id, int64_t ts, const std::string& data,
+                       const std::string& acl, const Stored& old) {
+  std::string text = catalog::object_text(id, ts, data);
+  if (old.exists) {
+    pending_.del(keys::change(lp_, old.ts, id));
+  } else {
+    std::string tomb;
+    if (pending_.get(keys::tombstone(lp_, id), &tomb)) {
+      pending_.del(keys::tombstone(lp_, id));
+      pending_.del(keys::change(lp_, catalog::decode_int(tomb), id));
+    }
+    ++count_;
+  }
+  if (!type_.members_field.empty()) {
+    update_members(object_uri(type_, parent_, id), old.text, text);
+  }
+  pending_.put(keys::change(lp_, ts, id), "");
+  pending_.put(keys::object(lp_, id), std::move(text));
+  if (!type_.per_user) pending_.put(keys::acl(lp_, id), acl);
+}
+
+void ListWriter::remove(const std::string& id, int64_t ts, const Stored& old) {
+  std::string uri = object_uri(type_, parent_, id);
+  if (!type_.members_field.empty()) update_members(uri, old.text, "");
+  if (has_children_) {
+    purge_members_below(type_, uri);
+    for (auto& [begin, end] : keys::subtree(uri)) pending_.del_range(begin, end);
+  }
+  pending_.del(keys::object(lp_, id));
+  pending_.del(keys::acl(lp_, id));
+  pending_.del(keys::change(lp_, old.ts, id));
+  pending_.put(keys::tombstone(lp_, id), catalog::encode_int(ts));
+  pending_.put(keys::change(lp_, ts, id), "d");
+  --count_;
+}
+
+void ListWriter::update_members(const std::string& uri, const std::string& old_text,
+                                const std::string& new_text) {
+  auto before = members_of(old_text, type_.members_field);
+  auto after = members_of(new_text, type_.members_field);
+  for (const auto& m : before) {
+    if (!after.count(m)) pending_.del(keys::member(m, uri));
+  }
+  for (const auto& m : after) {
+    if (!before.count(m)) pending_.put(keys::member(m, uri), "");
+  }
+}
+
+// Membership entries of groups anywhere below `uri` go with the subtree.
+void ListWriter::purge_members_below(const ResourceType& type, const std::string& uri) {
+  auto snapshot = ctx_.engine.snapshot();
+  for (const ResourceType* child : ctx_.registry.children(type)) {
+    bool deeper = !ctx_.registry.children(*child).empty();
+    if (child->members_field.empty() && !deeper) continue;
+    std::string lp = keys::list_prefix(uri, child->name);
+    auto cursor = snapshot->scan(keys::objects_begin(lp), keys::objects_end(lp), false);
+    for (; cursor->valid(); cursor->next()) {
+      std::string id(cursor->key().substr(lp.size() + 1));
+      std::string child_uri = object_uri(*child, uri, id);
+      for (const auto& m : members_of(std::string(cursor->value()), child->members_field)) {
+        pending_.del(keys::member(m, child_uri));
+      }
+      if (deeper) purge_members_below(*child, child_uri);
+    }
+  }
+}
+
+Result ListWriter::apply(const Op& op) {
+  pending_.refresh();
+  try {
+    if (op.plural) {
+      switch (op.verb) {
+        case kGet:
+        case kHead: return touch();
+        case kPost: return create(op);
+        case kDelete: return delete_list(op);
+        default: break;
+      }
+    } else {
+      switch (op.verb) {
+        case kPut: return put(op);
+        case kPatch: return patch(op);
+        case kDelete: return delete_object(op);
+        default: break;
+      }
+    }
+    return Result::of(errors::method_not_allowed());
+  } catch (const Json::exception& e) {
+    // Stored documents are ours and valid; a body that fails here is the
+    // client's (for instance a process hook rejecting it).
+    return Result::of(errors::invalid("body", std::nullopt, e.what()));
+  }
+}
+
+Result ListWriter::touch() {
+  if (ts_ == 0) {
+    ts_ = now_ms();
+    ts_dirty_ = true;
+  }
+  Result r;
+  r.timestamp = ts_;
+  return r;
+}
+
+Result ListWriter::create(const Op& op) {
+  std::string id = op.id.empty() ? type_.ids.generate() : op.id;
+  Stored existing = load_object(id);
+  catalog::StoredAcls acls(pending_);
+  const Permissions& perms = ctx_.permissions;
+  if (existing.exists) {
+    // POST of an existing id answers the stored object (§3.3).
+    if (!perms.can_read(acls, op.principals, type_, parent_, id)) return deny(op);
+    if (op.has_error) return Result::of(op.error);
+    if (auto failed = preconditions(op, existing)) return *failed;
+    return object_result(200, op, existing.text, existing.ts, existing.acl);
+  }
+  if (!perms.can_create(acls, op.principals, type_, parent_)) return deny(op);
+  if (!parent_exists()) {
+    auto [grandparent, pid] = split_uri(parent_);
+    return Result::of(errors::parent_missing(std::string(pid), type_.parent));
+  }
+  if (op.has_error) return Result::of(op.error);
+  if (auto failed = preconditions(op, existing)) return *failed;
+  std::string data = processed(op.has_data ? op.data : "{}", existing);
+  std::string acl = acl_with_editor(op, op.has_permissions ? parse_json(op.permissions) : Json::object());
+  int64_t ts = stamp(op.has_client_ts, op.client_ts);
+  store(id, ts, data, acl, existing);
+  return object_result(201, op, catalog::object_text(id, ts, data), ts, acl);
+}
+
+Result ListWriter::put(const Op& op) {
+  Stored existing = load_object(op.id);
+  catalog::StoredAcls acls(pending_);
+  const Permissions& perms = ctx_.permissions;
+  bool replacing = existing.exists && op.if_none_match.kind != Precondition::kAny;
+  bool allowed = replacing ? perms.can_write(acls, op.principals, type_, parent_, op.id)
+                           : perms.can_create(acls, op.principals, type_, parent_);
+  if (!allowed) return deny(op);
+  if (!parent_exists()) {
+    auto [grandparent, pid] = split_uri(parent_);
+    return Result::of(errors::parent_missing(std::string(pid), type_.parent));
+  }
+  if (op.has_error) return Result::of(op.error);
+  if (auto failed = preconditions(op, existing)) return *failed;
+  std::string data = op.has_data ? op.data : existing.exists ? dump(data_of(existing.text)) : "{}";
+  data = processed(data, existing);
+  Json acl = op.has_permissions ? parse_json(op.permissions)
+             : existing.exists  ? parse_json(existing.acl.empty() ? "{}" : existing.acl)
+                                : Json::object();
+  std::string acl_text = acl_with_editor(op, std::move(acl));
+  // A replacement keeps a client timestamp only when it is newer (§2.4).
+  bool client_ts = op.has_client_ts && (!existing.exists || op.client_ts > existing.ts);
+  int64_t ts = stamp(client_ts, op.client_ts);
+  store(op.id, ts, data, acl_text, existing);
+  return object_result(existing.exists ? 200 : 201, op, catalog::object_text(op.id, ts, data), ts,
+                       acl_text);
+}
+
+Result ListWriter::patch(const Op& op) {
+  Stored existing = load_object(op.id);
+  catalog::StoredAcls acls(pending_);
+  const Permissions& perms = ctx_.permissions;
+  if (!existing.exists) {
+    if (!perms.can_read_all(acls, op.principals, type_, parent_)) return deny(op);
+    return Result::of(errors::object_missing(op.id, type_.name));
+  }
+  if (!perms.can_write(acls, op.principals, type_, parent_, op.id)) return deny(op);
+  if (op.has_error) return Result::of(op.error);
+  if (auto failed = preconditions(op, existing)) return *failed;
+
+  Json data = parse_json(existing.text);
+  Json acl = parse_json(existing.acl.empty() ? "{}" : existing.acl);
+  if (auto err = apply_patch(op, ctx_.registry.permissions(type_), data, acl)) {
+    return Result::of(*err);
+  }
+  auto lm = data.find("last_modified");
+  bool client_ts = lm != data.end() && lm->is_number_integer() && lm->get<int64_t>() > existing.ts;
+  int64_t client_value = client_ts ? lm->get<int64_t>() : 0;
+  data.erase("id");
+  data.erase("last_modified");
+  std::vector<ErrorDetail> problems;
+  if (type_.check) type_.check(data, problems);
+  if (!problems.empty()) return Result::of(errors::invalid(std::move(problems)));
+  std::string data_text = processed(dump(data), existing);
+  std::string acl_text = acl_with_editor(op, std::move(acl));
+  int64_t ts = stamp(client_ts, client_value);
+  store(op.id, ts, data_text, acl_text, existing);
+  std::string text = catalog::object_text(op.id, ts, data_text);
+  if (op.response_behavior == "light" || op.response_behavior == "diff") {
+    // Only the fields the client sent (light), or those the server altered (diff).
+    Json sent = op.has_data && op.patch_format != PatchFormat::kJsonPatch ? parse_json(op.data)
+                                                                         : Json::object();
+    Json stored = parse_json(text);
+    Json partial = Json::object();
+    for (const auto& [k, v] : sent.items()) {
+      auto it = stored.find(k);
+      if (it == stored.end()) continue;
+      if (op.response_behavior == "light" || *it != v) partial[k] = *it;
+    }
+    return object_result(200, op, dump(partial), ts, acl_text);
+  }
+  return object_result(200, op, text, ts, acl_text);
+}
+
+Result ListWriter::delete_object(const Op& op) {
+  Stored existing = load_object(op.id);
+  catalog::StoredAcls acls(pending_);
+  const Permissions& perms = ctx_.permissions;
+  if (!existing.exists) {
+    if (!perms.can_read_all(acls, op.principals, type_, parent_)) return deny(op);
+    return Result::of(errors::object_missing(op.id, type_.name));
+  }
+  if (!perms.can_write(acls, op.principals, type_, parent_, op.id)) return deny(op);
+  if (op.has_error) return Result::of(op.error);
+  if (auto failed = preconditions(op, existing)) return *failed;
+  bool client_ts = op.has_client_ts && op.client_ts > existing.ts;
+  int64_t ts = stamp(client_ts, op.client_ts);
+  remove(op.id, ts, existing);
+  Result r;
+  r.timestamp = ts;
+  r.body = "{\"data\":" + catalog::tombstone_text(op.id, ts) + "}";
+  return r;
+}
+
+Result ListWriter::delete_list(const Op& op) {
+  catalog::StoredAcls acls(pending_);
+  const Permissions& perms = ctx_.permissions;
+  bool all = perms.can_write_all(acls, op.principals, type_, parent_);
+  auto snapshot = ctx_.engine.snapshot();
+  // Without write on the whole list, only objects the caller may write
+  // individually are deleted (§7.5).
+  auto writable = [&](std::string_view id) {
+    std::string acl;
+    return all || (snapshot->get(keys::acl(lp_, id), &acl) &&
+                   acl_grants(acl, {"write"}, op.principals));
+  };
+  std::optional<PagePosition> after;
+  if (!op.token.empty()) after = decode_token(op.token);
+  std::vector<std::pair<std::string, int64_t>> victims;
+  int64_t limit = ctx_.settings.page_size(op.limit);
+  bool more = false;
+  for (ChangeWalk walk(*snapshot, lp_, after); walk.valid(); walk.next()) {
+    if (walk.deleted() || !writable(walk.id())) continue;
+    if (static_cast<int64_t>(victims.size()) == limit) {
+      more = true;
+      break;
+    }
+    victims.emplace_back(std::string(walk.id()), walk.last_modified());
+  }
+  if (!all && victims.empty() && !perms.can_create(acls, op.principals, type_, parent_)) {
+    return deny(op);
+  }
+  if (!parent_exists()) {
+    auto [grandparent, pid] = split_uri(parent_);
+    return Result::of(errors::parent_missing(std::string(pid), type_.parent));
+  }
+  if (op.has_error) return Result::of(op.error);
+  if (op.if_none_match.kind == Precondition::kAny ||
+      (op.if_match.kind == Precondition::kValue && op.if_match.value != ts_)) {
+    Result r = Result::of(errors::precondition_failed(""));
+    r.timestamp = ts_;
+    return r;
+  }
+  std::string body = "{\"data\":[";
+  int64_t last = ts_;
+  for (size_t i = 0; i < victims.size(); ++i) {
+    const auto& [id, old_ts] = victims[i];
+    Stored old = load_object(id);
+    last = stamp(false, 0);
+    remove(id, last, old);
+    if (i) body += ',';
+    body += catalog::tombstone_text(id, last);
+  }
+  body += "]}";
+  Result r;
+  r.timestamp = last;
+  r.body = std::move(body);
+  if (more) r.next_token = encode_token({victims.back().second, victims.back().first});
+  return r;
+}
+
+const Batch& ListWriter::seal() {
+  if (ts_dirty_) pending_.put(keys::timestamp(lp_), catalog::encode_int(ts_));
+  if (!pending_.empty()) pending_.put(keys::count(lp_), catalog::encode_int(count_));
+  return pending_.batch();
+}
+
+void ListWriter::committed() {
+  pending_.clear();
+  ts_dirty_ = false;
+}
+
+void ListWriter::abandon() {
+  pending_.clear();
+  ts_dirty_ = false;
+  load();
+}
+
+}  // namespace ratchet

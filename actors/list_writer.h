@@ -1,0 +1,88 @@
+// The single writer of one list: (parent id, resource type). It evaluates
+// each write against the committed store plus the writes already queued in
+// its batch, assigns timestamps (PROTOCOL.md §2.4), checks permissions and
+// preconditions, and stages the changes -- object, tombstone, ACL, indexes,
+// list timestamp and count -- into one batch that its owner commits.
+//
+// Not thread-safe: exactly one list actor owns a ListWriter.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "actors/context.h"
+#include "core/op.h"
+#include "store/pending.h"
+
+namespace ratchet {
+
+class ListWriter {
+ public:
+  ListWriter(Context& ctx, const ResourceType& type, std::string parent);
+
+  // URIs of objects that `op` may delete and that have children: their
+  // subtrees must be closed to writers before `op` is applied.
+  std::vector<std::string> doomed(const Op& op);
+  // True when `op` walks the whole list, so it must see committed state
+  // only: the owner commits the batch first.
+  static bool needs_committed_state(const Op& op);
+
+  // Applies one Op to the batch and returns its answer; the answer may be
+  // given once the batch is committed.
+  Result apply(const Op& op);
+
+  bool dirty() const { return !pending_.empty() || ts_dirty_; }
+  // Completes the batch with the list timestamp and count.
+  const Batch& seal();
+  // After the batch was committed: starts an empty one.
+  void committed();
+  // After the commit failed: forgets the batch and reloads the list state.
+  void abandon();
+
+ private:
+  struct Stored {
+    bool exists = false;
+    std::string text;  // object as stored
+    int64_t ts = 0;
+    std::string acl;
+  };
+
+  void load();
+  Stored load_object(const std::string& id);
+  bool parent_exists();
+  int64_t stamp(bool has_client_ts, int64_t client_ts);
+  Result deny(const Op& op) const;
+  // Steps 3-6 of the precondition algorithm (§5.2); nullopt: proceed.
+  std::optional<Result> preconditions(const Op& op, const Stored& existing) const;
+  std::string acl_with_editor(const Op& op, Json acl) const;
+  std::string processed(const std::string& data, const Stored& old) const;
+  void store(const std::string& id, int64_t ts, const std::string& data,
+             const std::string& acl, const Stored& old);
+  void remove(const std::string& id, int64_t ts, const Stored& old);
+  void update_members(const std::string& uri, const std::string& old_text,
+                      const std::string& new_text);
+  void purge_members_below(const ResourceType& type, const std::string& uri);
+  Result object_result(int status, const Op& op, const std::string& text, int64_t ts,
+                       const std::string& acl) const;
+
+  Result touch();
+  Result create(const Op& op);
+  Result put(const Op& op);
+  Result patch(const Op& op);
+  Result delete_object(const Op& op);
+  Result delete_list(const Op& op);
+
+  Context& ctx_;
+  const ResourceType& type_;
+  const std::string parent_;
+  const std::string lp_;
+  const bool has_children_;
+  Pending pending_;
+  int64_t ts_ = 0;  // list timestamp, 0 until assigned
+  int64_t count_ = 0;
+  bool ts_dirty_ = false;
+  bool parent_seen_ = false;
+};
+
+}  // namespace ratchet

@@ -1,0 +1,122 @@
+#include "actors/node.h"
+
+#include <spdlog/spdlog.h>
+
+#include <mutex>
+
+#include "actors/context.h"
+#include "actors/list_actors.h"
+#include "actors/messages.h"
+#include "actors/read_path.h"
+#include "core/timestamp.h"
+#include "store/keys.h"
+
+namespace ratchet {
+namespace {
+
+caf::actor_system_config& configure(caf::actor_system_config& cfg, const Settings& settings) {
+  add_message_types(cfg);
+  cfg.set("scheduler.max-threads", settings.actor_threads);
+  return cfg;
+}
+
+}  // namespace
+
+struct Node::Impl {
+  Impl(const Registry& registry, const Settings& settings, std::unique_ptr<Engine> engine_)
+      : engine(std::move(engine_)),
+        ctx{registry, settings, *engine},
+        system(configure(cfg, settings)),
+        router(spawn_router(system, ctx)) {}
+
+  ~Impl() {
+    caf::anon_send(router, stop_atom::value);
+    std::lock_guard<std::mutex> lock(pool_mutex);
+    bridges.clear();
+  }
+
+  // Blocking actors that wait for replies on behalf of calling threads. They
+  // are reused with infinite timeouts only (DEPENDENCIES.md §2a).
+  std::unique_ptr<caf::scoped_actor> acquire() {
+    {
+      std::lock_guard<std::mutex> lock(pool_mutex);
+      if (!bridges.empty()) {
+        auto bridge = std::move(bridges.back());
+        bridges.pop_back();
+        return bridge;
+      }
+    }
+    return std::make_unique<caf::scoped_actor>(system, true);
+  }
+
+  void release(std::unique_ptr<caf::scoped_actor> bridge) {
+    std::lock_guard<std::mutex> lock(pool_mutex);
+    bridges.push_back(std::move(bridge));
+  }
+
+  Result ask(const Op& op) {
+    auto bridge = acquire();
+    Result out;
+    (*bridge)->request(router, caf::infinite, op)
+        .receive([&](Result& r) { out = std::move(r); },
+                 [&](caf::error& err) {
+                   spdlog::error("list actor failed: {}", system.render(err));
+                   out = Result::of(errors::backend_unavailable());
+                 });
+    release(std::move(bridge));
+    return out;
+  }
+
+  std::unique_ptr<Engine> engine;
+  Context ctx;
+  caf::actor_system_config cfg;
+  caf::actor_system system;
+  caf::actor router;
+  std::mutex pool_mutex;
+  std::vector<std::unique_ptr<caf::scoped_actor>> bridges;
+};
+
+Node::Node(const Registry& registry, const Settings& settings, std::unique_ptr<Engine> engine)
+    : impl_(std::make_unique<Impl>(registry, settings, std::move(engine))) {}
+
+Node::~Node() = default;
+
+Result Node::execute(const Op& op) {
+  if (op.verb != kGet && op.verb != kHead) return impl_->ask(op);
+  try {
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      auto snapshot = impl_->engine->snapshot();
+      if (auto result = read(impl_->ctx, *snapshot, op)) return std::move(*result);
+      // The list has no timestamp yet: its writer assigns and persists one.
+      Result touched = impl_->ask(op);
+      if (touched.status >= 400) return touched;
+    }
+  } catch (const StoreError& e) {
+    spdlog::error("store read failed: {}", e.what());
+    return Result::of(errors::backend_unavailable());
+  }
+  return Result::of(errors::internal());
+}
+
+std::vector<std::string> Node::principals(const std::string& user_id) {
+  auto snapshot = impl_->engine->snapshot();
+  return principals_of(*snapshot, user_id);
+}
+
+bool Node::store_healthy() {
+  try {
+    Batch batch;
+    batch.put(keys::kHeartbeat, std::to_string(now_ms()));
+    impl_->engine->write(batch, impl_->ctx.settings.storage_fsync);
+    std::string read;
+    return impl_->engine->snapshot()->get(keys::kHeartbeat, &read);
+  } catch (const std::exception& e) {
+    spdlog::error("heartbeat: store check failed: {}", e.what());
+    return false;
+  }
+}
+
+const Registry& Node::registry() const { return impl_->ctx.registry; }
+const Settings& Node::settings() const { return impl_->ctx.settings; }
+
+}  // namespace ratchet

@@ -1,0 +1,45 @@
+// A ratchet node: the object tree behind one interface. Reads are answered
+// from a store snapshot on the calling thread; writes go to the actor that
+// owns the target list (through the router) and return once committed.
+// CAF stays inside node.cpp.
+//
+// Thread-safety: every method may be called from any number of threads.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/op.h"
+#include "core/registry.h"
+#include "core/settings.h"
+#include "store/engine.h"
+
+namespace ratchet {
+
+class Node {
+ public:
+  // `registry` and `settings` must outlive the node.
+  Node(const Registry& registry, const Settings& settings, std::unique_ptr<Engine> engine);
+  ~Node();
+  Node(const Node&) = delete;
+  Node& operator=(const Node&) = delete;
+
+  // Executes one Op and blocks until its Result (writes: until durable).
+  Result execute(const Op& op);
+
+  // Every principal of a user (see principals_of in read_path.h).
+  std::vector<std::string> principals(const std::string& user_id);
+
+  // Writes and reads back a probe key; false when the store fails.
+  bool store_healthy();
+
+  const Registry& registry() const;
+  const Settings& settings() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace ratchet

@@ -1,0 +1,158 @@
+#include "actors/read_path.h"
+
+#include <algorithm>
+
+#include "actors/render.h"
+#include "core/acl.h"
+#include "store/catalog.h"
+#include "store/change_walk.h"
+#include "store/keys.h"
+
+namespace ratchet {
+namespace {
+
+Result deny(const Op& op) {
+  return Result::of(op.user_id.empty() ? errors::unauthenticated() : errors::forbidden());
+}
+
+bool parent_exists(Context& ctx, const Snapshot& snapshot, const ResourceType& type,
+                   const std::string& parent) {
+  const ResourceType* parent_type = ctx.registry.parent_of(type);
+  if (!parent_type) return true;
+  auto [grandparent, id] = split_uri(parent);
+  std::string ignored;
+  return snapshot.get(keys::object(keys::list_prefix(grandparent, parent_type->name), id),
+                      &ignored);
+}
+
+Result parent_missing(const ResourceType& type, const std::string& parent) {
+  return Result::of(errors::parent_missing(std::string(split_uri(parent).second), type.parent));
+}
+
+// §5.2 for reads: 304 first, then the 412 cases. `existing` is the object
+// text shown in a 412 ("" on plural endpoints).
+std::optional<Result> read_preconditions(const Op& op, int64_t current,
+                                         const std::string& existing) {
+  if (op.if_none_match.kind == Precondition::kValue && op.if_none_match.value == current) {
+    Result r;
+    r.status = 304;
+    r.timestamp = current;
+    return r;
+  }
+  bool failed = op.if_none_match.kind == Precondition::kAny ||
+                (op.if_match.kind == Precondition::kValue && op.if_match.value != current);
+  if (!failed) return std::nullopt;
+  Result r = Result::of(errors::precondition_failed(existing));
+  r.timestamp = current;
+  return r;
+}
+
+Result read_object(Context& ctx, const Snapshot& snapshot, const Op& op,
+                   const ResourceType& type) {
+  catalog::StoredAcls acls(snapshot);
+  if (!ctx.permissions.can_read(acls, op.principals, type, op.parent, op.id)) return deny(op);
+  if (op.has_error) return Result::of(op.error);
+  if (!parent_exists(ctx, snapshot, type, op.parent)) return parent_missing(type, op.parent);
+  std::string lp = keys::list_prefix(op.parent, type.name);
+  std::string text;
+  if (!snapshot.get(keys::object(lp, op.id), &text)) {
+    return Result::of(errors::object_missing(op.id, type.name));
+  }
+  int64_t ts = catalog::object_timestamp(text);
+  if (auto r = read_preconditions(op, ts, text)) return *r;
+  std::string acl;
+  snapshot.get(keys::acl(lp, op.id), &acl);
+  Result r;
+  r.timestamp = ts;
+  if (op.verb == kGet) r.body = object_body(type, text, acl, op.principals);
+  return r;
+}
+
+std::optional<Result> read_list(Context& ctx, const Snapshot& snapshot, const Op& op,
+                                const ResourceType& type) {
+  catalog::StoredAcls acls(snapshot);
+  const Permissions& perms = ctx.permissions;
+  bool all = perms.can_read_all(acls, op.principals, type, op.parent);
+  std::string lp = keys::list_prefix(op.parent, type.name);
+  // Without read on the whole list, a caller sees the objects it holds a
+  // permission on; with none of those, only a creator may list (§7.5).
+  auto visible = [&](std::string_view id) {
+    std::string acl;
+    return all || (snapshot.get(keys::acl(lp, id), &acl) &&
+                   Permissions::listed(acl, op.principals));
+  };
+  if (!all) {
+    bool any = false;
+    for (ChangeWalk walk(snapshot, lp, std::nullopt); walk.valid() && !any; walk.next()) {
+      any = !walk.deleted() && visible(walk.id());
+    }
+    if (!any && !perms.can_create(acls, op.principals, type, op.parent)) return deny(op);
+  }
+  if (op.has_error) return Result::of(op.error);
+  if (!parent_exists(ctx, snapshot, type, op.parent)) return parent_missing(type, op.parent);
+  int64_t ts = catalog::list_timestamp(snapshot, lp);
+  if (ts == 0) return std::nullopt;
+  if (auto r = read_preconditions(op, ts, "")) return *r;
+
+  Result r;
+  r.timestamp = ts;
+  if (op.verb == kHead) {
+    if (all) {
+      r.total = catalog::list_count(snapshot, lp);
+    } else {
+      r.total = 0;
+      for (ChangeWalk walk(snapshot, lp, std::nullopt); walk.valid(); walk.next()) {
+        if (!walk.deleted() && visible(walk.id())) ++r.total;
+      }
+    }
+    return r;
+  }
+  std::optional<PagePosition> after;
+  if (!op.token.empty()) after = decode_token(op.token);
+  int64_t limit = ctx.settings.page_size(op.limit);
+  std::string body = "{\"data\":[";
+  int64_t n = 0;
+  PagePosition last;
+  std::string text;
+  for (ChangeWalk walk(snapshot, lp, after); walk.valid(); walk.next()) {
+    if (walk.deleted() || !visible(walk.id())) continue;
+    if (n == limit) {
+      r.next_token = encode_token(last);
+      break;
+    }
+    if (!snapshot.get(keys::object(lp, walk.id()), &text)) continue;
+    if (n++) body += ',';
+    body += text;
+    last = {walk.last_modified(), std::string(walk.id())};
+  }
+  body += "]}";
+  r.body = std::move(body);
+  return r;
+}
+
+}  // namespace
+
+std::optional<Result> read(Context& ctx, const Snapshot& snapshot, const Op& op) {
+  const ResourceType* type = ctx.registry.find(op.resource);
+  if (!type) return Result::of(errors::unknown_url());
+  if (op.plural) return read_list(ctx, snapshot, op, *type);
+  return read_object(ctx, snapshot, op, *type);
+}
+
+std::vector<std::string> principals_of(const Snapshot& snapshot, const std::string& user_id) {
+  std::vector<std::string> out{std::string(kEveryone)};
+  if (user_id.empty()) return out;
+  out.push_back(std::string(kAuthenticated));
+  out.push_back(user_id);
+  for (std::string_view member : {std::string_view(user_id), kAuthenticated}) {
+    std::string begin = keys::members_begin(member);
+    auto cursor = snapshot.scan(begin, keys::members_end(member), false);
+    for (; cursor->valid(); cursor->next()) {
+      std::string group(cursor->key().substr(begin.size()));
+      if (std::find(out.begin(), out.end(), group) == out.end()) out.push_back(std::move(group));
+    }
+  }
+  return out;
+}
+
+}  // namespace ratchet

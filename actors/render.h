@@ -1,0 +1,17 @@
+// JSON bodies of successful resource responses (PROTOCOL.md §3.1).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/registry.h"
+
+namespace ratchet {
+
+// {"data":<object>,"permissions":<acl>}. The ACL is shown only to principals
+// holding write in it ({} otherwise); per-user types carry no permissions.
+std::string object_body(const ResourceType& type, std::string_view object, std::string_view acl,
+                        const std::vector<std::string>& principals);
+
+}  // namespace ratchet

@@ -1,0 +1,26 @@
+// Access control lists as stored: a minified JSON object mapping permission
+// names to arrays of principals, e.g. {"read":["system.Everyone"],"write":["basicauth:..."]}.
+// The same text is spliced into responses as "permissions".
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/json.h"
+
+namespace ratchet {
+
+inline constexpr std::string_view kEveryone = "system.Everyone";
+inline constexpr std::string_view kAuthenticated = "system.Authenticated";
+
+// True when one of `principals` is listed under one of `perms` (every
+// permission when `perms` is empty).
+bool acl_grants(std::string_view acl, const std::vector<std::string_view>& perms,
+                const std::vector<std::string>& principals);
+
+// Normal form of an ACL document: permissions sorted, principals sorted and
+// unique, empty permissions dropped.
+std::string acl_text(const Json& acl);
+
+}  // namespace ratchet

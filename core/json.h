@@ -1,0 +1,22 @@
+// JSON values for documents that are built or changed (request bodies,
+// patches, ACLs). Stored objects are kept and served as bytes; see DESIGN.md.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+
+namespace ratchet {
+
+using Json = nlohmann::json;
+
+// Minified JSON text; forward slashes are not escaped, UTF-8 is kept as is.
+std::string dump(const Json& value);
+
+// A JSON string literal for `s`, quotes included.
+std::string quote(std::string_view s);
+
+// Parses `text`; throws Json::parse_error with a readable what().
+Json parse_json(std::string_view text);
+
+}  // namespace ratchet

@@ -1,0 +1,123 @@
+#include "core/registry.h"
+
+#include <stdexcept>
+
+namespace ratchet {
+
+const char* verb_name(Verb verb) {
+  switch (verb) {
+    case kGet: return "GET";
+    case kHead: return "HEAD";
+    case kPost: return "POST";
+    case kPut: return "PUT";
+    case kPatch: return "PATCH";
+    case kDelete: return "DELETE";
+  }
+  return "";
+}
+
+const ResourceType& Registry::add(ResourceType type) {
+  if (find(type.name)) throw std::invalid_argument("resource declared twice: " + type.name);
+  if (!type.parent.empty() && !find(type.parent)) {
+    throw std::invalid_argument("unknown parent resource: " + type.parent);
+  }
+  if (type.per_user && !type.parent.empty()) {
+    throw std::invalid_argument("a per-user resource must be top-level: " + type.name);
+  }
+  if (!type.parent.empty() && find(type.parent)->per_user) {
+    throw std::invalid_argument("a per-user resource cannot have children: " + type.parent);
+  }
+  types_.push_back(std::move(type));
+  return types_.back();
+}
+
+const ResourceType* Registry::find(std::string_view name) const {
+  for (const auto& t : types_) {
+    if (t.name == name) return &t;
+  }
+  return nullptr;
+}
+
+const ResourceType* Registry::parent_of(const ResourceType& type) const {
+  return type.parent.empty() ? nullptr : find(type.parent);
+}
+
+const ResourceType* Registry::child(const ResourceType* parent, std::string_view plural) const {
+  for (const auto& t : types_) {
+    if (t.plural == plural && (parent ? t.parent == parent->name : t.parent.empty())) return &t;
+  }
+  return nullptr;
+}
+
+std::vector<const ResourceType*> Registry::children(const ResourceType& type) const {
+  std::vector<const ResourceType*> out;
+  for (const auto& t : types_) {
+    if (t.parent == type.name) out.push_back(&t);
+  }
+  return out;
+}
+
+std::vector<std::string> Registry::permissions(const ResourceType& type) const {
+  std::vector<std::string> out{"read", "write"};
+  for (const ResourceType* c : children(type)) out.push_back(c->name + ":create");
+  return out;
+}
+
+std::string object_uri(const ResourceType& type, std::string_view parent, std::string_view id) {
+  std::string uri;
+  if (!type.per_user) uri = parent;
+  uri += '/';
+  uri += type.plural;
+  uri += '/';
+  uri += id;
+  return uri;
+}
+
+std::pair<std::string_view, std::string_view> split_uri(std::string_view uri) {
+  size_t slash = uri.rfind('/');
+  std::string_view id = uri.substr(slash + 1);
+  size_t plural = uri.rfind('/', slash - 1);
+  return {uri.substr(0, plural), id};
+}
+
+namespace {
+
+void check_group(const Json& data, std::vector<ErrorDetail>& problems) {
+  auto it = data.find("members");
+  if (it == data.end()) return;
+  if (!it->is_array()) {
+    problems.push_back({"body", std::string("data.members"), "members should be an array"});
+    return;
+  }
+  for (const Json& m : *it) {
+    if (!m.is_string()) {
+      problems.push_back({"body", std::string("data.members"), dump(m) + " is not a string"});
+      continue;
+    }
+    const std::string& s = m.get_ref<const std::string&>();
+    if (s.rfind("/buckets/", 0) == 0 || s == "system.Everyone") {
+      problems.push_back({"body", std::string("data.members"), "'" + s + "' is not a valid user ID."});
+    }
+  }
+}
+
+void check_collection(const Json& data, std::vector<ErrorDetail>& problems) {
+  auto it = data.find("cache_expires");
+  if (it != data.end() && !it->is_number_integer()) {
+    problems.push_back({"body", std::string("data.cache_expires"), dump(*it) + " is not an integer"});
+  }
+}
+
+}  // namespace
+
+void add_kinto_resources(Registry& registry) {
+  registry.add({.name = "bucket", .plural = "buckets"});
+  registry.add({.name = "group", .plural = "groups", .parent = "bucket",
+                .check = check_group, .members_field = "members"});
+  registry.add({.name = "collection", .plural = "collections", .parent = "bucket",
+                .check = check_collection});
+  registry.add({.name = "record", .plural = "records", .parent = "collection",
+                .ids = uuid_ids()});
+}
+
+}  // namespace ratchet

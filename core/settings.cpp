@@ -1,0 +1,203 @@
+#include "core/settings.h"
+
+#include <ini.h>
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <functional>
+
+#include "core/registry.h"
+
+namespace ratchet {
+namespace {
+
+using Setter = std::function<void(Settings&, const std::string& key, const std::string& value)>;
+
+[[noreturn]] void bad(const std::string& key, const std::string& value, const std::string& want) {
+  throw ConfigError("setting '" + key + "': invalid value '" + value + "' (" + want + ")");
+}
+
+int64_t to_int(const std::string& key, const std::string& value, int64_t min, int64_t max) {
+  int64_t out = 0;
+  auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), out);
+  if (ec != std::errc() || end != value.data() + value.size() || out < min || out > max) {
+    bad(key, value, "an integer from " + std::to_string(min) + " to " + std::to_string(max));
+  }
+  return out;
+}
+
+bool to_bool(const std::string& key, const std::string& value) {
+  std::string v = value;
+  std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (v == "true" || v == "1" || v == "yes" || v == "on") return true;
+  if (v == "false" || v == "0" || v == "no" || v == "off") return false;
+  bad(key, value, "true or false");
+}
+
+std::vector<std::string> to_list(const std::string& value) {
+  std::vector<std::string> out;
+  std::string item;
+  for (char c : value + " ") {
+    if (std::isspace(static_cast<unsigned char>(c)) || c == ',') {
+      if (!item.empty()) out.push_back(std::move(item));
+      item.clear();
+    } else {
+      item += c;
+    }
+  }
+  return out;
+}
+
+template <class T>
+Setter str(T Settings::*field) {
+  return [field](Settings& s, const std::string&, const std::string& v) { s.*field = v; };
+}
+template <class T>
+Setter num(T Settings::*field, int64_t min, int64_t max) {
+  return [=](Settings& s, const std::string& k, const std::string& v) {
+    s.*field = static_cast<T>(to_int(k, v, min, max));
+  };
+}
+Setter flag(bool Settings::*field) {
+  return [=](Settings& s, const std::string& k, const std::string& v) { s.*field = to_bool(k, v); };
+}
+Setter one_of(std::string Settings::*field, std::vector<std::string> allowed) {
+  return [=](Settings& s, const std::string& k, const std::string& v) {
+    if (std::find(allowed.begin(), allowed.end(), v) == allowed.end()) {
+      std::string list;
+      for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+      bad(k, v, "one of " + list);
+    }
+    s.*field = v;
+  };
+}
+
+const std::map<std::string, Setter>& fixed_keys() {
+  static const int64_t kMax = INT64_C(1) << 40;
+  static const std::map<std::string, Setter> keys{
+      {"http_host", str(&Settings::http_host)},
+      {"http_port", num(&Settings::http_port, 0, 65535)},
+      {"http_threads", num(&Settings::http_threads, 1, 4096)},
+      {"http_keepalive_seconds", num(&Settings::http_keepalive_seconds, 1, 3600)},
+      {"http_scheme", one_of(&Settings::http_scheme, {"", "http", "https"})},
+      {"max_body_bytes", num(&Settings::max_body_bytes, 1, kMax)},
+      {"storage_backend", one_of(&Settings::storage_backend, {"rocksdb", "memory"})},
+      {"storage_path", str(&Settings::storage_path)},
+      {"storage_fsync", flag(&Settings::storage_fsync)},
+      {"actor_threads", num(&Settings::actor_threads, 1, 256)},
+      {"list_idle_seconds", num(&Settings::list_idle_seconds, 1, 86400)},
+      {"paginate_by", num(&Settings::paginate_by, 0, kMax)},
+      {"storage_max_fetch_size", num(&Settings::storage_max_fetch_size, 1, kMax)},
+      {"batch_max_requests", num(&Settings::batch_max_requests, 0, kMax)},
+      {"readonly", flag(&Settings::readonly)},
+      {"explicit_permissions", flag(&Settings::explicit_permissions)},
+      {"retry_after_seconds", num(&Settings::retry_after_seconds, 0, 86400)},
+      {"userid_hmac_secret", str(&Settings::userid_hmac_secret)},
+      {"project_name", str(&Settings::project_name)},
+      {"project_version", str(&Settings::project_version)},
+      {"project_docs", str(&Settings::project_docs)},
+      {"version_json", str(&Settings::version_json)},
+      {"log_level", one_of(&Settings::log_level,
+                           {"trace", "debug", "info", "warning", "error", "critical", "off"})},
+  };
+  return keys;
+}
+
+// "<type>_<perm>_principals" or "<type>_cache_expires_seconds" for a known type.
+bool set_per_type(Settings& s, const std::string& key, const std::string& value,
+                  const Registry& registry) {
+  for (const ResourceType& t : registry.types()) {
+    if (key.rfind(t.name + "_", 0) != 0) continue;
+    std::string rest = key.substr(t.name.size() + 1);
+    for (const char* perm : {"read", "write", "create"}) {
+      if (rest == std::string(perm) + "_principals") {
+        s.principals[t.name + "_" + perm] = to_list(value);
+        return true;
+      }
+    }
+    if (rest == "cache_expires_seconds") {
+      s.cache_expires[t.name] = to_int(key, value, -1, INT64_C(1) << 40);
+      return true;
+    }
+  }
+  return false;
+}
+
+struct IniContext {
+  Settings* settings;
+  const Registry* registry;
+  std::string error;
+};
+
+int on_ini_entry(void* user, const char* section, const char* name, const char* value) {
+  auto* ctx = static_cast<IniContext*>(user);
+  try {
+    if (std::string(section) != "ratchet") {
+      throw ConfigError("unknown section [" + std::string(section) + "] (settings go in [ratchet])");
+    }
+    set_setting(*ctx->settings, name, value, *ctx->registry);
+  } catch (const ConfigError& e) {
+    if (ctx->error.empty()) ctx->error = e.what();
+    return 0;
+  }
+  return 1;
+}
+
+}  // namespace
+
+int64_t Settings::page_size(int64_t requested) const {
+  int64_t l = requested;
+  if (l > 0 && paginate_by > 0) l = std::min(l, paginate_by);
+  if (l == 0) l = paginate_by;
+  if (l <= 0) return storage_max_fetch_size;
+  return std::min(l, storage_max_fetch_size);
+}
+
+const std::vector<std::string>& Settings::grants(const std::string& type,
+                                                 const std::string& perm) const {
+  static const std::vector<std::string> none;
+  auto it = principals.find(type + "_" + perm);
+  return it == principals.end() ? none : it->second;
+}
+
+void set_setting(Settings& settings, const std::string& key, const std::string& value,
+                 const Registry& registry) {
+  auto it = fixed_keys().find(key);
+  if (it != fixed_keys().end()) {
+    it->second(settings, key, value);
+    return;
+  }
+  if (!set_per_type(settings, key, value, registry)) {
+    throw ConfigError("unknown setting '" + key + "'");
+  }
+}
+
+Settings load_settings(const std::string& path, char** environ, const Registry& registry) {
+  Settings settings;
+  if (!path.empty()) {
+    IniContext ctx{&settings, &registry, {}};
+    int rc = ini_parse(path.c_str(), on_ini_entry, &ctx);
+    if (!ctx.error.empty()) throw ConfigError(path + ": " + ctx.error);
+    if (rc < 0) throw ConfigError("cannot read configuration file '" + path + "'");
+    if (rc > 0) throw ConfigError(path + ": syntax error on line " + std::to_string(rc));
+    settings.config_path = path;
+  }
+  static const std::string prefix = "RATCHET_";
+  for (char** e = environ; e && *e; ++e) {
+    std::string entry = *e;
+    if (entry.rfind(prefix, 0) != 0) continue;
+    size_t eq = entry.find('=');
+    std::string key = entry.substr(prefix.size(), eq - prefix.size());
+    std::transform(key.begin(), key.end(), key.begin(),
+                   [](unsigned char c) { return std::tolower(c); });
+    try {
+      set_setting(settings, key, entry.substr(eq + 1), registry);
+    } catch (const ConfigError& err) {
+      throw ConfigError("environment " + entry.substr(0, eq) + ": " + err.what());
+    }
+  }
+  return settings;
+}
+
+}  // namespace ratchet

@@ -1,0 +1,76 @@
+// Server settings: one .ini file (section [ratchet]) overridden by
+// RATCHET_<KEY> environment variables. Names follow Kinto's settings without
+// the "kinto." prefix (PROTOCOL.md §11).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace ratchet {
+
+class Registry;
+
+// A setting that cannot be used; what() names the key (or the file).
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct Settings {
+  // HTTP
+  std::string http_host = "127.0.0.1";
+  int http_port = 8888;
+  int http_threads = 64;  // pool size: one per concurrent keep-alive connection
+  int http_keepalive_seconds = 5;
+  std::string http_scheme;  // forces the scheme of absolute URLs (hello url, Next-Page)
+  int64_t max_body_bytes = 8 * 1024 * 1024;
+  // Storage
+  std::string storage_backend = "rocksdb";
+  std::string storage_path = "./data";
+  bool storage_fsync = true;  // acknowledge a write only once it is durable
+  // Actors
+  int actor_threads = 2;
+  int list_idle_seconds = 60;  // a list actor stops after this long without messages
+  // Protocol
+  int64_t paginate_by = 0;  // 0: unset
+  int64_t storage_max_fetch_size = 10000;
+  int64_t batch_max_requests = 25;  // 0: unlimited
+  bool readonly = false;
+  bool explicit_permissions = true;
+  int retry_after_seconds = 3;
+  std::string userid_hmac_secret;
+  // "<type>_<read|write|create>_principals" settings, keyed "<type>_<perm>".
+  std::map<std::string, std::vector<std::string>> principals{
+      {"bucket_create", {"system.Authenticated"}}};
+  // "<type>_cache_expires_seconds" settings, keyed by type name.
+  std::map<std::string, int64_t> cache_expires;
+  // Project
+  std::string project_name = "ratchet";
+  std::string project_version = RATCHET_VERSION;
+  std::string project_docs = "https://kinto.readthedocs.io/";
+  std::string version_json = "version.json";
+  std::string log_level = "info";
+  // Where the settings came from (hello's "config"); empty without a file.
+  std::string config_path;
+
+  // Objects on one page of a list: `requested` (_limit, 0 when absent)
+  // capped by paginate_by and storage_max_fetch_size (PROTOCOL.md §4.5).
+  int64_t page_size(int64_t requested) const;
+
+  // Principals a settings grant gives for `perm` on every object of `type`.
+  const std::vector<std::string>& grants(const std::string& type, const std::string& perm) const;
+};
+
+// Defaults, then the file (if `path` is not empty), then the environment.
+// Keys of the form <type>_<perm>_principals and <type>_cache_expires_seconds
+// are accepted for every type in `registry`. Throws ConfigError.
+Settings load_settings(const std::string& path, char** environ, const Registry& registry);
+
+// Sets one key from its text form; throws ConfigError naming the key.
+void set_setting(Settings& settings, const std::string& key, const std::string& value,
+                 const Registry& registry);
+
+}  // namespace ratchet

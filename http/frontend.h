@@ -1,0 +1,42 @@
+// The protocol frontend: one HTTP request in, one response out. Routes the
+// request, negotiates content, authenticates, turns resource requests into
+// Ops for the node and renders their Results with Kinto's headers, and logs
+// one summary line per request. Knows nothing of sockets (see server.h).
+//
+// Thread-safety: handle() may run on any number of threads at once.
+#pragma once
+
+#include <string>
+
+#include "actors/node.h"
+#include "http/message.h"
+#include "http/routes.h"
+
+namespace ratchet {
+
+class Frontend {
+ public:
+  explicit Frontend(Node& node) : node_(node) {}
+
+  // A top-level request: logged as request.summary.
+  HttpResponse handle(const HttpRequest& request);
+
+ private:
+  // Who sent the request and how it went, for the summary log line.
+  struct Exchange {
+    std::string user_id;
+    std::vector<std::string> principals;
+  };
+
+  HttpResponse logged(const HttpRequest& request, const char* log_type);
+  HttpResponse dispatch(const HttpRequest& request, Exchange& exchange);
+  HttpResponse resource(const Route& route, Verb verb, const HttpRequest& request,
+                        Exchange& exchange);
+  HttpResponse preflight(const Route& route, const HttpRequest& request);
+  HttpResponse render(const Op& op, const HttpRequest& request, Result result);
+  void finish(const HttpRequest& request, HttpResponse& response) const;
+
+  Node& node_;
+};
+
+}  // namespace ratchet

@@ -1,0 +1,46 @@
+#include "http/message.h"
+
+namespace ratchet {
+
+std::string HttpRequest::header(const std::string& name) const {
+  auto it = headers.find(name);
+  return it == headers.end() ? std::string() : it->second;
+}
+
+void HttpResponse::set_header(const std::string& name, std::string value) {
+  headers.erase(name);
+  headers.emplace(name, std::move(value));
+}
+
+HttpResponse HttpResponse::of(const Error& error) {
+  HttpResponse r;
+  r.status = error.status;
+  r.errno_ = error.errno_;
+  r.body = error.body();
+  return r;
+}
+
+std::vector<std::pair<std::string, std::string>> parse_query(const std::string& query) {
+  std::vector<std::pair<std::string, std::string>> out;
+  size_t start = 0;
+  while (start <= query.size()) {
+    size_t end = query.find('&', start);
+    if (end == std::string::npos) end = query.size();
+    std::string pair = query.substr(start, end - start);
+    if (!pair.empty()) {
+      size_t eq = pair.find('=');
+      std::string key = pair.substr(0, eq);
+      std::string value = eq == std::string::npos ? "" : pair.substr(eq + 1);
+      out.emplace_back(httplib::detail::decode_url(key, true),
+                       httplib::detail::decode_url(value, true));
+    }
+    start = end + 1;
+  }
+  return out;
+}
+
+std::string encode_query_value(const std::string& value) {
+  return httplib::detail::encode_query_param(value);
+}
+
+}  // namespace ratchet

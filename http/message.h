@@ -1,0 +1,47 @@
+// An HTTP exchange independent of the socket server, so that batch
+// sub-requests (PROTOCOL.md §8) go through exactly the same handling as
+// top-level requests.
+#pragma once
+
+#include <httplib.h>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/error.h"
+
+namespace ratchet {
+
+using Headers = httplib::Headers;  // case-insensitive multimap
+
+struct HttpRequest {
+  std::string method;
+  std::string path;   // percent-decoded, without the query string
+  std::string query;  // raw query string as sent, without '?'
+  std::vector<std::pair<std::string, std::string>> params;  // decoded, in order
+  Headers headers;
+  std::string body;
+  std::string origin;  // "http://host:port": base of absolute URLs
+
+  std::string header(const std::string& name) const;
+  bool has_header(const std::string& name) const { return headers.count(name) > 0; }
+};
+
+struct HttpResponse {
+  int status = 200;
+  int errno_ = 0;  // Kinto errno of an error response, for the request log
+  Headers headers;
+  std::string body;
+
+  void set_header(const std::string& name, std::string value);
+  static HttpResponse of(const Error& error);
+};
+
+// Splits and decodes a raw query string ("a=1&b=%20x").
+std::vector<std::pair<std::string, std::string>> parse_query(const std::string& query);
+
+// Percent-encodes a query parameter value.
+std::string encode_query_value(const std::string& value);
+
+}  // namespace ratchet

@@ -1,0 +1,42 @@
+// URL routing (PROTOCOL.md §1): the version prefix and trailing-slash
+// redirects, the utility endpoints, and resource endpoints derived from the
+// registry.
+#pragma once
+
+#include <string>
+
+#include "core/registry.h"
+
+namespace ratchet {
+
+struct Route {
+  enum Kind {
+    kHello,
+    kHeartbeat,
+    kLbHeartbeat,
+    kVersion,
+    kBatch,
+    kResource,
+    kRedirect,       // 307 to `location` (a path; the query string is kept)
+    kNotFound,       // 404 errno 111
+    kWrongVersion,   // 404 errno 116
+  };
+  Kind kind = kNotFound;
+  // kResource: the type, its parent id and the object id ("" on the plural
+  // endpoint). A per-user type's parent (the user id) is filled in later.
+  const ResourceType* type = nullptr;
+  std::string parent;
+  std::string id;
+  bool plural = false;
+  std::string location;
+
+  // Methods the route answers, for 405 and Allow.
+  Verbs verbs() const;
+};
+
+Route resolve(const Registry& registry, const std::string& path);
+
+// "GET, HEAD, ..." in a fixed order.
+std::string allow_header(Verbs verbs);
+
+}  // namespace ratchet

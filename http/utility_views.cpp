@@ -1,0 +1,85 @@
+#include "http/utility_views.h"
+
+#include <sys/stat.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "core/crypto.h"
+#include "core/json.h"
+
+namespace ratchet {
+namespace {
+
+HttpResponse json_response(int status, std::string body) {
+  HttpResponse r;
+  r.status = status;
+  r.body = std::move(body);
+  return r;
+}
+
+bool read_file(const std::string& path, std::string* out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  *out = ss.str();
+  return true;
+}
+
+// {path, hash, modified} of the configuration file, or null (§1.4).
+Json config_info(const Settings& settings) {
+  std::string text;
+  if (settings.config_path.empty() || !read_file(settings.config_path, &text)) return nullptr;
+  struct stat st {};
+  stat(settings.config_path.c_str(), &st);
+  char modified[32];
+  std::tm tm{};
+  gmtime_r(&st.st_mtime, &tm);
+  std::strftime(modified, sizeof modified, "%Y-%m-%dT%H:%M:%S", &tm);
+  return {{"path", settings.config_path}, {"hash", sha256_hex(text)}, {"modified", modified}};
+}
+
+}  // namespace
+
+HttpResponse hello(Node& node, const HttpRequest& request, const std::string& user_id,
+                   const std::vector<std::string>& principals) {
+  const Settings& s = node.settings();
+  Json body = {
+      {"project_name", s.project_name},
+      {"project_version", s.project_version},
+      {"http_api_version", "1.23"},
+      {"project_docs", s.project_docs},
+      {"url", request.origin + "/v1/"},
+      {"config", config_info(s)},
+      {"settings",
+       {{"batch_max_requests", s.batch_max_requests > 0 ? Json(s.batch_max_requests) : Json()},
+        {"readonly", s.readonly},
+        {"explicit_permissions", s.explicit_permissions}}},
+      {"capabilities",
+       {{"basicauth",
+         {{"description", "Very basic authentication sessions. Not for production use."},
+          {"url", "http://kinto.readthedocs.io/en/stable/api/1.x/authentication.html"}}}}},
+  };
+  if (!user_id.empty()) body["user"] = {{"id", user_id}, {"principals", principals}};
+  return json_response(200, dump(body));
+}
+
+HttpResponse heartbeat(Node& node) {
+  // Permissions live in the same store; there is no separate cache backend.
+  bool ok = node.store_healthy();
+  Json body = {{"storage", ok}, {"permission", ok}, {"cache", true}};
+  return json_response(ok ? 200 : 503, dump(body));
+}
+
+HttpResponse version(const Settings& settings) {
+  std::string text;
+  if (!read_file(settings.version_json, &text)) {
+    return HttpResponse::of(errors::unknown_url());
+  }
+  Json doc = Json::parse(text, nullptr, false);
+  if (doc.is_discarded()) return HttpResponse::of(errors::internal());
+  return json_response(200, dump(doc));
+}
+
+}  // namespace ratchet

@@ -1,0 +1,62 @@
+#include "store/catalog.h"
+
+#include <simdjson.h>
+
+#include <charconv>
+
+#include "core/json.h"
+
+namespace ratchet::catalog {
+
+std::string encode_int(int64_t v) { return std::to_string(v); }
+
+int64_t decode_int(std::string_view text) {
+  int64_t v = 0;
+  std::from_chars(text.data(), text.data() + text.size(), v);
+  return v;
+}
+
+int64_t list_timestamp(const Reader& reader, const std::string& lp) {
+  std::string v;
+  return reader.get(keys::timestamp(lp), &v) ? decode_int(v) : 0;
+}
+
+int64_t list_count(const Reader& reader, const std::string& lp) {
+  std::string v;
+  return reader.get(keys::count(lp), &v) ? decode_int(v) : 0;
+}
+
+std::string object_text(std::string_view id, int64_t ts, std::string_view data) {
+  std::string out = "{\"id\":";
+  out += quote(id);
+  out += ",\"last_modified\":";
+  out += std::to_string(ts);
+  if (data.size() > 2) {
+    out += ',';
+    out.append(data.substr(1));
+  } else {
+    out += '}';
+  }
+  return out;
+}
+
+int64_t object_timestamp(std::string_view text) {
+  thread_local simdjson::ondemand::parser parser;
+  simdjson::padded_string padded(text);
+  simdjson::ondemand::document doc;
+  int64_t ts = 0;
+  if (parser.iterate(padded).get(doc) || doc["last_modified"].get_int64().get(ts)) return 0;
+  return ts;
+}
+
+std::string tombstone_text(std::string_view id, int64_t ts) {
+  return "{\"deleted\":true,\"id\":" + quote(id) + ",\"last_modified\":" + std::to_string(ts) +
+         "}";
+}
+
+bool StoredAcls::acl(const ResourceType& type, std::string_view parent, std::string_view id,
+                     std::string* text) {
+  return reader_.get(keys::acl(keys::list_prefix(parent, type.name), id), text);
+}
+
+}  // namespace ratchet::catalog

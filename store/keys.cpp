@@ -1,0 +1,59 @@
+#include "store/keys.h"
+
+namespace ratchet::keys {
+
+std::string list_prefix(std::string_view parent, std::string_view resource) {
+  std::string lp;
+  lp.reserve(parent.size() + resource.size() + 2);
+  lp.append(parent);
+  lp += '\0';
+  lp.append(resource);
+  lp += '\0';
+  return lp;
+}
+
+std::string change(const std::string& lp, int64_t ts, std::string_view id) {
+  std::string key = lp;
+  key += 'm';
+  // Offset so that negative client timestamps still sort before positive ones.
+  uint64_t v = static_cast<uint64_t>(ts) ^ (UINT64_C(1) << 63);
+  for (int shift = 56; shift >= 0; shift -= 8) key += static_cast<char>((v >> shift) & 0xff);
+  key.append(id);
+  return key;
+}
+
+std::pair<int64_t, std::string_view> parse_change(std::string_view key, size_t lp_size) {
+  uint64_t v = 0;
+  for (size_t i = 0; i < 8; ++i) {
+    v = (v << 8) | static_cast<unsigned char>(key[lp_size + 1 + i]);
+  }
+  return {static_cast<int64_t>(v ^ (UINT64_C(1) << 63)), key.substr(lp_size + 9)};
+}
+
+std::vector<std::pair<std::string, std::string>> subtree(std::string_view uri) {
+  std::string u(uri);
+  // Lists whose parent is the object itself, then lists deeper below it.
+  return {{u + '\0', u + '\x01'}, {u + '/', u + '0'}};
+}
+
+std::string member(std::string_view member, std::string_view group_uri) {
+  std::string key = members_begin(member);
+  key.append(group_uri);
+  return key;
+}
+
+std::string members_begin(std::string_view member) {
+  std::string key = "\x01m";
+  key.append(member);
+  key += '\0';
+  return key;
+}
+
+std::string members_end(std::string_view member) {
+  std::string key = "\x01m";
+  key.append(member);
+  key += '\x01';
+  return key;
+}
+
+}  // namespace ratchet::keys

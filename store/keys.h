@@ -1,0 +1,56 @@
+// The key layout. All keys of one list share the list prefix
+//   <parent id> \0 <resource name> \0
+// followed by a one-byte family:
+//   'N'               live object count (decimal)
+//   'T'               list timestamp (decimal)
+//   'm' <ts:8 BE> <id> modification index: "" live, "d" tombstone
+//   'o' <id>          object, stored as served: {"id":..,"last_modified":..,...}
+//   'p' <id>          ACL of the object (JSON text)
+//   't' <id>          tombstone: its last_modified (decimal)
+// A list's children live under lists whose parent id is the object's URI, so
+// everything below an object is the two ranges subtree(uri). Keys outside
+// any list start with \x01 (the membership index and the heartbeat probe).
+// Object ids never contain \0 (ids are validated before they reach the store).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace ratchet::keys {
+
+std::string list_prefix(std::string_view parent, std::string_view resource);
+
+inline std::string count(const std::string& lp) { return lp + 'N'; }
+inline std::string timestamp(const std::string& lp) { return lp + 'T'; }
+std::string change(const std::string& lp, int64_t ts, std::string_view id);
+inline std::string change_begin(const std::string& lp) { return lp + 'm'; }
+inline std::string change_end(const std::string& lp) { return lp + 'n'; }
+inline std::string object(const std::string& lp, std::string_view id) {
+  return lp + 'o' + std::string(id);
+}
+inline std::string acl(const std::string& lp, std::string_view id) {
+  return lp + 'p' + std::string(id);
+}
+inline std::string tombstone(const std::string& lp, std::string_view id) {
+  return lp + 't' + std::string(id);
+}
+inline std::string objects_begin(const std::string& lp) { return lp + 'o'; }
+inline std::string objects_end(const std::string& lp) { return lp + 'p'; }
+
+// Decodes a change key of list `lp`: its timestamp and object id.
+std::pair<int64_t, std::string_view> parse_change(std::string_view key, size_t lp_size);
+
+// The key ranges [begin, end) holding every list below the object `uri`.
+std::vector<std::pair<std::string, std::string>> subtree(std::string_view uri);
+
+// Membership index: principal `member` belongs to the group at `group_uri`.
+std::string member(std::string_view member, std::string_view group_uri);
+std::string members_begin(std::string_view member);
+std::string members_end(std::string_view member);
+
+inline const std::string kHeartbeat = "\x01heartbeat";
+
+}  // namespace ratchet::keys
