@@ -2,6 +2,9 @@
 // start-up; read-only afterwards, so any thread may use it.
 #pragma once
 
+#include <atomic>
+#include <cstdint>
+
 #include "core/permissions.h"
 #include "core/registry.h"
 #include "core/settings.h"
@@ -9,11 +12,19 @@
 
 namespace ratchet {
 
+// Counters of the write path, for monitoring (and tests).
+struct WriteStats {
+  std::atomic<uint64_t> ops_routed{0};      // Ops the router handed to list actors
+  std::atomic<uint64_t> batches_committed{0};
+  std::atomic<uint64_t> ops_committed{0};   // Ops answered after a committed batch
+};
+
 struct Context {
   const Registry& registry;
   const Settings& settings;
   Engine& engine;
   Permissions permissions{registry, settings};
+  WriteStats stats{};
 };
 
 }  // namespace ratchet

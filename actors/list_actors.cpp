@@ -37,6 +37,8 @@ void flush(ListActor* self, Context& ctx, const caf::actor& router) {
     try {
       ctx.engine.write(st.writer->seal(), ctx.settings.storage_fsync);
       st.writer->committed();
+      ctx.stats.batches_committed++;
+      ctx.stats.ops_committed += st.waiting.size();
     } catch (const std::exception& e) {
       spdlog::error("commit failed: {}", e.what());
       st.writer->abandon();
@@ -164,6 +166,7 @@ void dispatch(Router* self, Context& ctx, caf::response_promise& rp, Op& op) {
     it = st.lists.emplace(key, RouterState::Entry{actor, 0}).first;
   }
   ++it->second.forwarded;
+  ctx.stats.ops_routed++;
   rp.delegate(it->second.actor, std::move(op));
 }
 

@@ -190,12 +190,21 @@ void ListWriter::update_members(const std::string& uri, const std::string& old_t
   }
 }
 
+// True when objects of `type` or of a type below it confer principals.
+static bool grants_membership(const Registry& registry, const ResourceType& type) {
+  if (!type.members_field.empty()) return true;
+  for (const ResourceType* child : registry.children(type)) {
+    if (grants_membership(registry, *child)) return true;
+  }
+  return false;
+}
+
 // Membership entries of groups anywhere below `uri` go with the subtree.
 void ListWriter::purge_members_below(const ResourceType& type, const std::string& uri) {
   auto snapshot = ctx_.engine.snapshot();
   for (const ResourceType* child : ctx_.registry.children(type)) {
+    if (!grants_membership(ctx_.registry, *child)) continue;
     bool deeper = !ctx_.registry.children(*child).empty();
-    if (child->members_field.empty() && !deeper) continue;
     std::string lp = keys::list_prefix(uri, child->name);
     auto cursor = snapshot->scan(keys::objects_begin(lp), keys::objects_end(lp), false);
     for (; cursor->valid(); cursor->next()) {

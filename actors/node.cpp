@@ -116,6 +116,7 @@ bool Node::store_healthy() {
   }
 }
 
+const WriteStats& Node::stats() const { return impl_->ctx.stats; }
 const Registry& Node::registry() const { return impl_->ctx.registry; }
 const Settings& Node::settings() const { return impl_->ctx.settings; }
 

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "actors/context.h"
 #include "core/op.h"
 #include "core/registry.h"
 #include "core/settings.h"
@@ -34,6 +35,7 @@ class Node {
   // Writes and reads back a probe key; false when the store fails.
   bool store_healthy();
 
+  const WriteStats& stats() const;
   const Registry& registry() const;
   const Settings& settings() const;
 

@@ -1,0 +1,9 @@
+// bookmarks: a private bookmark store per user, served by the ratchet toolkit.
+#include "examples/bookmarks/bookmarks.h"
+#include "http/app.h"
+
+int main(int argc, char** argv) {
+  ratchet::Registry registry;
+  bookmarks::add_bookmarks(registry);
+  return ratchet::run_app("bookmarks", registry, argc, argv);
+}

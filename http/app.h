@@ -1,0 +1,16 @@
+// The command line of a ratchet application: `<name> serve [--config FILE]
+// [--port N] [--data DIR]`, `--help`, `--version`. Loads the settings
+// (exit code 2 on a bad one), starts the node and the HTTP server, and runs
+// until SIGINT or SIGTERM. ratchet itself and embedding applications (see
+// examples/bookmarks) differ only in the resources they declare.
+#pragma once
+
+#include <string>
+
+#include "core/registry.h"
+
+namespace ratchet {
+
+int run_app(const std::string& name, const Registry& registry, int argc, char** argv);
+
+}  // namespace ratchet

@@ -1,0 +1,104 @@
+// Configuration: the .ini file, RATCHET_* environment overrides, and how a
+// bad setting stops start-up.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <fstream>
+
+#include "core/registry.h"
+#include "core/settings.h"
+#include "tests/test_server.h"
+
+namespace ratchet {
+namespace {
+
+using testing::TempDir;
+
+class SettingsTest : public ::testing::Test {
+ protected:
+  SettingsTest() { add_kinto_resources(registry_); }
+  std::string write(const std::string& text) {
+    std::string path = dir_.path() + "/ratchet.ini";
+    std::ofstream(path) << text;
+    return path;
+  }
+  Settings load(const std::string& path, std::vector<std::string> env = {}) {
+    std::vector<char*> envp;
+    for (auto& e : env) envp.push_back(e.data());
+    envp.push_back(nullptr);
+    return load_settings(path, envp.data(), registry_);
+  }
+  std::string error_of(const std::string& path, std::vector<std::string> env = {}) {
+    try {
+      load(path, env);
+    } catch (const ConfigError& e) {
+      return e.what();
+    }
+    return "";
+  }
+  TempDir dir_;
+  Registry registry_;
+};
+
+TEST_F(SettingsTest, DefaultsFollowKinto) {
+  Settings s = load("");
+  EXPECT_EQ(s.http_port, 8888);
+  EXPECT_EQ(s.storage_backend, "rocksdb");
+  EXPECT_TRUE(s.storage_fsync);
+  EXPECT_EQ(s.batch_max_requests, 25);
+  EXPECT_EQ(s.grants("bucket", "create"), std::vector<std::string>{"system.Authenticated"});
+}
+
+TEST_F(SettingsTest, FileValuesAndEnvironmentOverrides) {
+  std::string path = write(
+      "[ratchet]\nhttp_port = 9001\npaginate_by = 50\nstorage_fsync = false\n"
+      "bucket_create_principals = account:admin basicauth:x\n"
+      "record_cache_expires_seconds = 30\n");
+  Settings s = load(path, {"RATCHET_HTTP_PORT=9000", "OTHER=1"});
+  EXPECT_EQ(s.http_port, 9000);
+  EXPECT_EQ(s.paginate_by, 50);
+  EXPECT_FALSE(s.storage_fsync);
+  EXPECT_EQ(s.grants("bucket", "create"),
+            (std::vector<std::string>{"account:admin", "basicauth:x"}));
+  EXPECT_EQ(s.cache_expires.at("record"), 30);
+  EXPECT_EQ(s.config_path, path);
+}
+
+TEST_F(SettingsTest, UnknownKeysAndBadValuesNameTheKey) {
+  EXPECT_NE(error_of(write("[ratchet]\nhttp_prot = 1\n")).find("http_prot"), std::string::npos);
+  EXPECT_NE(error_of(write("[ratchet]\nhttp_port = lots\n")).find("http_port"), std::string::npos);
+  EXPECT_NE(error_of(write("[ratchet]\nstorage_backend = postgres\n")).find("storage_backend"),
+            std::string::npos);
+  EXPECT_NE(error_of(write("[ratchet]\nstorage_fsync = maybe\n")).find("storage_fsync"),
+            std::string::npos);
+  EXPECT_NE(error_of("", {"RATCHET_PAGINATE_BY=-3"}).find("RATCHET_PAGINATE_BY"),
+            std::string::npos);
+  EXPECT_NE(error_of("", {"RATCHET_NO_SUCH_THING=1"}).find("no_such_thing"), std::string::npos);
+  EXPECT_NE(error_of(write("[other]\nhttp_port = 1\n")).find("other"), std::string::npos);
+  EXPECT_NE(error_of(dir_.path() + "/missing.ini").find("missing.ini"), std::string::npos);
+}
+
+int run(const std::string& args, std::string* output = nullptr) {
+  std::string cmd = std::string(RATCHET_BINARY) + " " + args + " 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  std::string out;
+  char buf[512];
+  while (size_t n = fread(buf, 1, sizeof buf, p)) out.append(buf, n);
+  int status = pclose(p);
+  if (output) *output = out;
+  return WEXITSTATUS(status);
+}
+
+TEST_F(SettingsTest, TheBinaryExitsWithCode2OnABadSetting) {
+  std::string out;
+  EXPECT_EQ(run("serve --config " + write("[ratchet]\nhttp_prot = 1\n"), &out), 2);
+  EXPECT_NE(out.find("http_prot"), std::string::npos) << out;
+  EXPECT_EQ(run("serve --config " + dir_.path() + "/nope.ini", &out), 2);
+  EXPECT_EQ(run("--version", &out), 0);
+  EXPECT_NE(out.find("ratchet "), std::string::npos);
+  EXPECT_EQ(run("--help", &out), 0);
+  EXPECT_NE(out.find("serve"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace ratchet
