@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <set>
 
+#include "actors/list_query.h"
 #include "actors/render.h"
+#include "core/query.h"
 #include "core/patch.h"
 #include "core/principals.h"
 #include "core/timestamp.h"
@@ -30,6 +32,21 @@ std::set<std::string> members_of(const std::string& text, const std::string& fie
   if (it == doc.end() || !it->is_array()) return out;
   for (const Json& m : *it) {
     if (m.is_string()) out.insert(m.get<std::string>());
+  }
+  return out;
+}
+
+// The fields a PATCH changed (Response-Behavior: light), or those among
+// them the server stored differently from what the client sent (diff).
+Json changed_fields(const Op& op, const Json& before, const Json& after) {
+  Json sent = op.patch_format == PatchFormat::kJsonPatch ? after
+              : op.has_data                             ? parse_json(op.data)
+                                                        : Json::object();
+  Json out = Json::object();
+  for (const auto& [k, v] : sent.items()) {
+    auto now = after.find(k);
+    if (now == after.end() || before.value(k, Json()) == *now) continue;
+    if (op.response_behavior == "light" || *now != v) out[k] = *now;
   }
   return out;
 }
@@ -63,7 +80,7 @@ std::vector<std::string> ListWriter::doomed(const Op& op) {
     return uris;
   }
   auto snapshot = ctx_.engine.snapshot();
-  for (ChangeWalk walk(*snapshot, lp_, std::nullopt); walk.valid(); walk.next()) {
+  for (ChangeWalk walk(*snapshot, lp_, true); walk.valid(); walk.next()) {
     if (!walk.deleted()) uris.push_back(object_uri(type_, parent_, walk.id()));
   }
   return uris;
@@ -321,7 +338,8 @@ Result ListWriter::patch(const Op& op) {
   if (op.has_error) return Result::of(op.error);
   if (auto failed = preconditions(op, existing)) return *failed;
 
-  Json data = parse_json(existing.text);
+  Json before = parse_json(existing.text);
+  Json data = before;
   Json acl = parse_json(existing.acl.empty() ? "{}" : existing.acl);
   if (auto err = apply_patch(op, ctx_.registry.permissions(type_), data, acl)) {
     return Result::of(*err);
@@ -340,17 +358,9 @@ Result ListWriter::patch(const Op& op) {
   store(op.id, ts, data_text, acl_text, existing);
   std::string text = catalog::object_text(op.id, ts, data_text);
   if (op.response_behavior == "light" || op.response_behavior == "diff") {
-    // Only the fields the client sent (light), or those the server altered (diff).
-    Json sent = op.has_data && op.patch_format != PatchFormat::kJsonPatch ? parse_json(op.data)
-                                                                         : Json::object();
-    Json stored = parse_json(text);
-    Json partial = Json::object();
-    for (const auto& [k, v] : sent.items()) {
-      auto it = stored.find(k);
-      if (it == stored.end()) continue;
-      if (op.response_behavior == "light" || *it != v) partial[k] = *it;
-    }
-    return object_result(200, op, dump(partial), ts, acl_text);
+    Result r = object_result(200, op, text, ts, acl_text);
+    r.body = "{\"data\":" + dump(changed_fields(op, before, parse_json(text))) + "}";
+    return r;
   }
   return object_result(200, op, text, ts, acl_text);
 }
@@ -382,25 +392,16 @@ Result ListWriter::delete_list(const Op& op) {
   auto snapshot = ctx_.engine.snapshot();
   // Without write on the whole list, only objects the caller may write
   // individually are deleted (§7.5).
-  auto writable = [&](std::string_view id) {
+  ListQuery::Visible writable = [&](std::string_view id) {
     std::string acl;
     return all || (snapshot->get(keys::acl(lp_, id), &acl) &&
                    acl_grants(acl, {"write"}, op.principals));
   };
-  std::optional<PagePosition> after;
-  if (!op.token.empty()) after = decode_token(op.token);
-  std::vector<std::pair<std::string, int64_t>> victims;
-  int64_t limit = ctx_.settings.page_size(op.limit);
-  bool more = false;
-  for (ChangeWalk walk(*snapshot, lp_, after); walk.valid(); walk.next()) {
-    if (walk.deleted() || !writable(walk.id())) continue;
-    if (static_cast<int64_t>(victims.size()) == limit) {
-      more = true;
-      break;
-    }
-    victims.emplace_back(std::string(walk.id()), walk.last_modified());
-  }
-  if (!all && victims.empty() && !perms.can_create(acls, op.principals, type_, parent_)) {
+  std::vector<ErrorDetail> ignored;  // the frontend reported them
+  Query query = parse_query(op.params, now_ms(), ignored);
+  ListPage page = ListQuery(*snapshot, lp_, query, writable)
+                      .page(ctx_.settings.page_size(query.limit), /*tombstones=*/false);
+  if (!all && page.entries.empty() && !perms.can_create(acls, op.principals, type_, parent_)) {
     return deny(op);
   }
   if (!parent_exists()) {
@@ -416,11 +417,10 @@ Result ListWriter::delete_list(const Op& op) {
   }
   std::string body = "{\"data\":[";
   int64_t last = ts_;
-  for (size_t i = 0; i < victims.size(); ++i) {
-    const auto& [id, old_ts] = victims[i];
-    Stored old = load_object(id);
+  for (size_t i = 0; i < page.entries.size(); ++i) {
+    const std::string& id = page.entries[i].id;
     last = stamp(false, 0);
-    remove(id, last, old);
+    remove(id, last, load_object(id));
     if (i) body += ',';
     body += catalog::tombstone_text(id, last);
   }
@@ -428,7 +428,7 @@ Result ListWriter::delete_list(const Op& op) {
   Result r;
   r.timestamp = last;
   r.body = std::move(body);
-  if (more) r.next_token = encode_token({victims.back().second, victims.back().first});
+  r.next_token = std::move(page.next_token);
   return r;
 }
 

@@ -29,13 +29,13 @@ typename Inspector::result_type inspect(Inspector& f, Op& x) {
   return f(caf::meta::type_name("Op"), x.verb, x.resource, x.parent, x.id, x.plural, x.user_id,
            x.principals, x.if_match, x.if_none_match, x.has_data, x.data, x.has_permissions,
            x.permissions, x.patch_format, x.response_behavior, x.has_client_ts, x.client_ts,
-           x.limit, x.token, x.has_error, x.error);
+           x.params, x.has_error, x.error);
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, Result& x) {
   return f(caf::meta::type_name("Result"), x.status, x.errno_, x.timestamp, x.body, x.next_token,
-           x.total);
+           x.total, x.alert);
 }
 
 // Registers the types above with an actor system configuration.

@@ -2,7 +2,10 @@
 
 #include <algorithm>
 
+#include "actors/list_query.h"
 #include "actors/render.h"
+#include "core/query.h"
+#include "core/timestamp.h"
 #include "core/acl.h"
 #include "store/catalog.h"
 #include "store/change_walk.h"
@@ -64,7 +67,13 @@ Result read_object(Context& ctx, const Snapshot& snapshot, const Op& op,
   snapshot.get(keys::acl(lp, op.id), &acl);
   Result r;
   r.timestamp = ts;
-  if (op.verb == kGet) r.body = object_body(type, text, acl, op.principals);
+  if (op.verb == kHead) return r;
+  if (!op.params.empty()) {
+    std::vector<ErrorDetail> ignored;  // only _fields applies to an object (§3.5)
+    Query query = parse_query(op.params, now_ms(), ignored);
+    if (!query.fields.empty()) text = dump(project(query, parse_json(text)));
+  }
+  r.body = object_body(type, text, acl, op.principals);
   return r;
 }
 
@@ -76,14 +85,14 @@ std::optional<Result> read_list(Context& ctx, const Snapshot& snapshot, const Op
   std::string lp = keys::list_prefix(op.parent, type.name);
   // Without read on the whole list, a caller sees the objects it holds a
   // permission on; with none of those, only a creator may list (§7.5).
-  auto visible = [&](std::string_view id) {
+  ListQuery::Visible visible = [&](std::string_view id) {
     std::string acl;
     return all || (snapshot.get(keys::acl(lp, id), &acl) &&
                    Permissions::listed(acl, op.principals));
   };
   if (!all) {
     bool any = false;
-    for (ChangeWalk walk(snapshot, lp, std::nullopt); walk.valid() && !any; walk.next()) {
+    for (ChangeWalk walk(snapshot, lp, true); walk.valid() && !any; walk.next()) {
       any = !walk.deleted() && visible(walk.id());
     }
     if (!any && !perms.can_create(acls, op.principals, type, op.parent)) return deny(op);
@@ -94,39 +103,30 @@ std::optional<Result> read_list(Context& ctx, const Snapshot& snapshot, const Op
   if (ts == 0) return std::nullopt;
   if (auto r = read_preconditions(op, ts, "")) return *r;
 
+  std::vector<ErrorDetail> ignored;  // the frontend reported them
+  Query query = parse_query(op.params, now_ms(), ignored);
+  ListQuery list(snapshot, lp, query, visible);
   Result r;
   r.timestamp = ts;
+  if (query.deprecated_to) {
+    r.alert = R"({"code":"soft-eol","message":"_to is now deprecated, you should use _before instead","url":"https://kinto.readthedocs.io/en/2.4.0/api/resource.html#list-of-available-url-parameters"})";
+  }
   if (op.verb == kHead) {
-    if (all) {
-      r.total = catalog::list_count(snapshot, lp);
-    } else {
-      r.total = 0;
-      for (ChangeWalk walk(snapshot, lp, std::nullopt); walk.valid(); walk.next()) {
-        if (!walk.deleted() && visible(walk.id())) ++r.total;
-      }
-    }
+    bool whole_list = all && query.filters.empty() && query.min_ts == INT64_MIN &&
+                      query.max_ts == INT64_MAX;
+    r.total = whole_list ? catalog::list_count(snapshot, lp) : list.count();
     return r;
   }
-  std::optional<PagePosition> after;
-  if (!op.token.empty()) after = decode_token(op.token);
-  int64_t limit = ctx.settings.page_size(op.limit);
+  // Tombstones carry no ACL: only those who read the whole list see them (§4.3).
+  ListPage page = list.page(ctx.settings.page_size(query.limit), all);
   std::string body = "{\"data\":[";
-  int64_t n = 0;
-  PagePosition last;
-  std::string text;
-  for (ChangeWalk walk(snapshot, lp, after); walk.valid(); walk.next()) {
-    if (walk.deleted() || !visible(walk.id())) continue;
-    if (n == limit) {
-      r.next_token = encode_token(last);
-      break;
-    }
-    if (!snapshot.get(keys::object(lp, walk.id()), &text)) continue;
-    if (n++) body += ',';
-    body += text;
-    last = {walk.last_modified(), std::string(walk.id())};
+  for (size_t i = 0; i < page.entries.size(); ++i) {
+    if (i) body += ',';
+    body += page.entries[i].text;
   }
   body += "]}";
   r.body = std::move(body);
+  r.next_token = std::move(page.next_token);
   return r;
 }
 

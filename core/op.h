@@ -48,9 +48,8 @@ struct Op {
   // DELETE ?last_modified= (PROTOCOL.md §2.4 says when it is honoured).
   bool has_client_ts = false;
   int64_t client_ts = 0;
-  // Plural endpoints: page size (0 = server maximum) and continuation token.
-  int64_t limit = 0;
-  std::string token;
+  // The querystring, decoded, in order (filters, _sort, _limit, _token, ...).
+  std::vector<std::pair<std::string, std::string>> params;
 
   // A validation problem found by the frontend; reported only to a caller
   // who passes authorization (PROTOCOL.md §7.5).
@@ -65,6 +64,7 @@ struct Result {
   std::string body;        // JSON; empty for 304 and HEAD
   std::string next_token;  // plural GET: token of the next page, empty on the last
   int64_t total = -1;      // plural HEAD: Total-Objects
+  std::string alert;       // JSON of an Alert header (deprecations), empty: none
 
   static Result of(const Error& e) {
     Result r;

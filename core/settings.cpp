@@ -147,9 +147,9 @@ int on_ini_entry(void* user, const char* section, const char* name, const char* 
 }  // namespace
 
 int64_t Settings::page_size(int64_t requested) const {
-  int64_t l = requested;
+  int64_t l = requested < 0 ? paginate_by : requested;
   if (l > 0 && paginate_by > 0) l = std::min(l, paginate_by);
-  if (l == 0) l = paginate_by;
+  // Kinto's quirk: an explicit _limit=0 means the largest page.
   if (l <= 0) return storage_max_fetch_size;
   return std::min(l, storage_max_fetch_size);
 }

@@ -56,7 +56,7 @@ struct Settings {
   // Where the settings came from (hello's "config"); empty without a file.
   std::string config_path;
 
-  // Objects on one page of a list: `requested` (_limit, 0 when absent)
+  // Objects on one page of a list: `requested` (_limit, -1 when absent)
   // capped by paginate_by and storage_max_fetch_size (PROTOCOL.md §4.5).
   int64_t page_size(int64_t requested) const;
 

@@ -6,6 +6,7 @@
 
 #include "core/json.h"
 #include "core/log.h"
+#include "core/query.h"
 #include "core/timestamp.h"
 #include "http/authentication.h"
 #include "http/batch.h"
@@ -221,11 +222,14 @@ HttpResponse Frontend::render(const Op& op, const HttpRequest& request, Result r
     r.set_header("Last-Modified", http_date(result.timestamp));
   }
   if (!result.next_token.empty()) {
+    std::vector<ErrorDetail> ignored;
+    int64_t limit = parse_query(op.params, now_ms(), ignored).limit;
     r.set_header("Next-Page", request.origin + request.path + "?" +
                                   query_without_paging(request.query) + "_limit=" +
-                                  std::to_string(node_.settings().page_size(op.limit)) +
+                                  std::to_string(node_.settings().page_size(limit)) +
                                   "&_token=" + encode_query_value(result.next_token));
   }
+  if (!result.alert.empty()) r.set_header("Alert", result.alert);
   if (result.total >= 0) {
     r.set_header("Total-Objects", std::to_string(result.total));
     r.set_header("Total-Records", std::to_string(result.total));

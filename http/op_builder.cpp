@@ -4,7 +4,8 @@
 #include <charconv>
 
 #include "core/json.h"
-#include "core/page_token.h"
+#include "core/query.h"
+#include "core/timestamp.h"
 #include "core/patch.h"
 
 namespace ratchet {
@@ -36,14 +37,15 @@ Precondition parse_precondition(Op& op, const HttpRequest& request, const std::s
 }
 
 void parse_query_params(Op& op, const HttpRequest& request) {
+  op.params = request.params;
+  if (op.plural) {
+    std::vector<ErrorDetail> problems;
+    parse_query(op.params, now_ms(), problems);
+    if (!problems.empty()) add(op, problems.front());
+    return;
+  }
   for (const auto& [name, value] : request.params) {
-    if (op.plural && name == "_limit") {
-      op.limit = parse_count(value);
-      if (op.limit < 0) add(op, {"querystring", name, "Invalid value for _limit"});
-    } else if (op.plural && name == "_token") {
-      op.token = value;
-      if (!decode_token(value)) add(op, {"querystring", name, "_token has invalid content"});
-    } else if (!op.plural && op.verb == kDelete && name == "last_modified") {
+    if (op.verb == kDelete && name == "last_modified") {
       int64_t ts = parse_count(value);
       if (ts < 0) {
         add(op, {"querystring", name, "Invalid value for last_modified"});

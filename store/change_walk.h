@@ -1,22 +1,27 @@
-// Walks a list's modification index from the newest change to the oldest,
-// optionally starting just after a page position. Each step is one index
-// entry, so a page costs what it returns, not the size of the list.
+// Walks a list's modification index in timestamp order (or reverse), within
+// inclusive bounds on last_modified, optionally resuming just after a
+// (timestamp, id) position. Each step is one index entry, so a page costs
+// what it returns, not the size of the list.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
-#include "core/page_token.h"
 #include "store/engine.h"
 
 namespace ratchet {
 
 class ChangeWalk {
  public:
-  ChangeWalk(const Snapshot& snapshot, const std::string& lp,
-             const std::optional<PagePosition>& after);
+  using Position = std::pair<int64_t, std::string>;  // (last_modified, id)
+
+  ChangeWalk(const Snapshot& snapshot, const std::string& lp, bool reverse,
+             int64_t min_ts = INT64_MIN, int64_t max_ts = INT64_MAX,
+             const std::optional<Position>& after = std::nullopt);
   bool valid() const { return cursor_->valid(); }
   void next() { cursor_->next(); }
   int64_t last_modified() const;

@@ -1,0 +1,120 @@
+#include "actors/list_query.h"
+
+#include <algorithm>
+
+#include "store/catalog.h"
+#include "store/change_walk.h"
+#include "store/keys.h"
+
+namespace ratchet {
+namespace {
+
+bool is_meta(const std::string& field) { return field == "id" || field == "last_modified"; }
+
+Json meta_object(std::string_view id, int64_t ts, bool deleted) {
+  Json o = {{"id", id}, {"last_modified", ts}};
+  if (deleted) o["deleted"] = true;
+  return o;
+}
+
+}  // namespace
+
+ListQuery::ListQuery(const Snapshot& snapshot, std::string lp, const Query& query,
+                     Visible visible)
+    : snapshot_(snapshot),
+      lp_(std::move(lp)),
+      query_(query),
+      visible_(std::move(visible)),
+      needs_body_(needs_body()) {
+  if (query_.after) after_ = token_values(query_, *query_.after);
+}
+
+bool ListQuery::needs_body() const {
+  if (!query_.fields.empty()) return true;
+  for (const auto& f : query_.filters) {
+    if (!is_meta(f.field)) return true;
+  }
+  for (const auto& k : query_.sort) {
+    if (!is_meta(k.field)) return true;
+  }
+  return false;
+}
+
+bool ListQuery::load(std::string_view id, int64_t ts, bool deleted, Candidate* out) {
+  ListEntry& e = out->entry;
+  e.id = std::string(id);
+  e.last_modified = ts;
+  e.deleted = deleted;
+  if (deleted) {
+    e.text = catalog::tombstone_text(id, ts);
+  } else if (!snapshot_.get(keys::object(lp_, id), &e.text)) {
+    return false;
+  }
+  Json object = needs_body_ ? (deleted ? meta_object(id, ts, true) : parse_json(e.text))
+                            : meta_object(id, ts, deleted);
+  if (!matches_all(query_.filters, object)) return false;
+  out->key = sort_values(query_, object);
+  if (!query_.fields.empty()) e.text = dump(project(query_, object));
+  return true;
+}
+
+ListPage ListQuery::page(int64_t limit, bool tombstones) {
+  tombstones = tombstones && query_.with_tombstones;
+  bool index_order = query_.index_order();
+  bool reverse = !index_order || query_.sort[0].descending;
+  std::optional<ChangeWalk::Position> resume;
+  if (index_order && after_ && (*after_)[0] && (*after_)[0]->is_number_integer() && (*after_)[1] &&
+      (*after_)[1]->is_string()) {
+    resume = ChangeWalk::Position{(*after_)[0]->get<int64_t>(), (*after_)[1]->get<std::string>()};
+  }
+  auto before = [&](const Candidate& a, const Candidate& b) {
+    return compare_sorted(query_, a.key, b.key) < 0;
+  };
+  // In index order the walk yields the page in order; otherwise keep the
+  // `limit + 1` first candidates in a max-heap.
+  std::vector<Candidate> kept;
+  size_t want = static_cast<size_t>(limit) + 1;
+  ChangeWalk walk(snapshot_, lp_, reverse, query_.min_ts, query_.max_ts, resume);
+  for (; walk.valid(); walk.next()) {
+    if (walk.deleted() && !tombstones) continue;
+    if (!visible_(walk.id())) continue;
+    Candidate c;
+    if (!load(walk.id(), walk.last_modified(), walk.deleted(), &c)) continue;
+    if (after_ && compare_sorted(query_, c.key, *after_) <= 0) continue;
+    if (index_order) {
+      kept.push_back(std::move(c));
+      if (kept.size() == want) break;
+    } else if (kept.size() < want) {
+      kept.push_back(std::move(c));
+      std::push_heap(kept.begin(), kept.end(), before);
+    } else if (before(c, kept.front())) {
+      std::pop_heap(kept.begin(), kept.end(), before);
+      kept.back() = std::move(c);
+      std::push_heap(kept.begin(), kept.end(), before);
+    }
+  }
+  if (!index_order) std::sort_heap(kept.begin(), kept.end(), before);
+  ListPage page;
+  if (kept.size() == want) {
+    kept.pop_back();
+    page.next_token = page_token(query_, kept.back().key);
+  }
+  page.entries.reserve(kept.size());
+  for (auto& c : kept) page.entries.push_back(std::move(c.entry));
+  return page;
+}
+
+int64_t ListQuery::count() {
+  int64_t n = 0;
+  for (ChangeWalk walk(snapshot_, lp_, false, query_.min_ts, query_.max_ts); walk.valid();
+       walk.next()) {
+    Candidate c;
+    if (!walk.deleted() && visible_(walk.id()) &&
+        load(walk.id(), walk.last_modified(), false, &c)) {
+      ++n;
+    }
+  }
+  return n;
+}
+
+}  // namespace ratchet

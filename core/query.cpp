@@ -1,0 +1,440 @@
+#include "core/query.h"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+
+#include "core/crypto.h"
+#include "core/ids.h"
+
+namespace ratchet {
+namespace {
+
+const std::vector<std::pair<std::string, Filter::Op>> kOperators{
+    {"eq", Filter::kEq},     {"not", Filter::kNot},         {"lt", Filter::kLt},
+    {"gt", Filter::kGt},     {"min", Filter::kMin},         {"max", Filter::kMax},
+    {"in", Filter::kIn},     {"exclude", Filter::kExclude}, {"like", Filter::kLike},
+    {"has", Filter::kHas},   {"contains", Filter::kContains},
+    {"contains_any", Filter::kContainsAny},
+};
+
+constexpr int64_t kDayMs = 24 * 3600 * 1000;
+
+bool is_field_name(std::string_view s) {
+  if (s.empty()) return false;
+  return std::all_of(s.begin(), s.end(), [](unsigned char c) {
+    return std::isalnum(c) || c == '_' || c == '.';
+  });
+}
+
+std::string trim(const std::string& s) {
+  size_t b = s.find_first_not_of(" \t");
+  if (b == std::string::npos) return "";
+  size_t e = s.find_last_not_of(" \t");
+  return s.substr(b, e - b + 1);
+}
+
+std::vector<std::string> split(const std::string& s, char sep) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (true) {
+    size_t end = s.find(sep, start);
+    out.push_back(s.substr(start, end == std::string::npos ? std::string::npos : end - start));
+    if (end == std::string::npos) return out;
+    start = end + 1;
+  }
+}
+
+// §4.1: a value is JSON when it parses as JSON, else the raw string.
+Json coerce(const std::string& raw) {
+  Json v = Json::parse(raw, nullptr, false);
+  return v.is_discarded() ? Json(raw) : v;
+}
+
+// A timestamp value: a JSON integer, or digits, possibly inside quotes.
+std::optional<int64_t> as_timestamp(const Json& v) {
+  if (v.is_number_integer()) return v.get<int64_t>();
+  if (!v.is_string()) return std::nullopt;
+  std::string_view s = v.get_ref<const std::string&>();
+  if (s.size() >= 2 && s.front() == '"' && s.back() == '"') s = s.substr(1, s.size() - 2);
+  int64_t n = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
+  if (s.empty() || ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
+  return n;
+}
+
+int rank(const std::optional<Json>& v) {
+  if (!v) return 6;
+  switch (v->type()) {
+    case Json::value_t::null: return 0;
+    case Json::value_t::string: return 1;
+    case Json::value_t::number_integer:
+    case Json::value_t::number_unsigned:
+    case Json::value_t::number_float: return 2;
+    case Json::value_t::boolean: return 3;
+    case Json::value_t::array: return 4;
+    default: return 5;
+  }
+}
+
+int sign(double d) { return d < 0 ? -1 : d > 0 ? 1 : 0; }
+
+int compare_numbers(const Json& a, const Json& b) {
+  if (a.is_number_integer() && b.is_number_integer()) {
+    if (a.is_number_unsigned() || b.is_number_unsigned()) {
+      // One of them may not fit an int64; compare through their signs.
+      bool an = !a.is_number_unsigned() && a.get<int64_t>() < 0;
+      bool bn = !b.is_number_unsigned() && b.get<int64_t>() < 0;
+      if (an != bn) return an ? -1 : 1;
+      if (an) return sign(static_cast<double>(a.get<int64_t>() - b.get<int64_t>()));
+      uint64_t x = a.get<uint64_t>(), y = b.get<uint64_t>();
+      return x < y ? -1 : x > y ? 1 : 0;
+    }
+    int64_t x = a.get<int64_t>(), y = b.get<int64_t>();
+    return x < y ? -1 : x > y ? 1 : 0;
+  }
+  return sign(a.get<double>() - b.get<double>());
+}
+
+bool truthy(const Json& v) {
+  switch (v.type()) {
+    case Json::value_t::null: return false;
+    case Json::value_t::boolean: return v.get<bool>();
+    case Json::value_t::string: return !v.get_ref<const std::string&>().empty();
+    case Json::value_t::array:
+    case Json::value_t::object: return !v.empty();
+    case Json::value_t::number_float: return v.get<double>() != 0;
+    default: return v.get<int64_t>() != 0;
+  }
+}
+
+// Case-insensitive glob with '*' as the only wildcard.
+bool glob_match(std::string_view text, std::string_view pattern) {
+  auto lower = [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); };
+  size_t t = 0, p = 0, star = std::string_view::npos, mark = 0;
+  while (t < text.size()) {
+    if (p < pattern.size() && pattern[p] == '*') {
+      star = p++;
+      mark = t;
+    } else if (p < pattern.size() && lower(pattern[p]) == lower(text[t])) {
+      ++p;
+      ++t;
+    } else if (star != std::string_view::npos) {
+      p = star + 1;
+      t = ++mark;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.size() && pattern[p] == '*') ++p;
+  return p == pattern.size();
+}
+
+bool in_list(const std::optional<Json>& v, const Json& list) {
+  if (!v) return false;
+  return std::any_of(list.begin(), list.end(),
+                     [&](const Json& e) { return compare_values(v, e) == 0; });
+}
+
+// Adds the bound a last_modified filter implies.
+void add_bound(Query& q, Filter::Op op, int64_t v) {
+  switch (op) {
+    case Filter::kEq: q.min_ts = std::max(q.min_ts, v); q.max_ts = std::min(q.max_ts, v); break;
+    case Filter::kGt: q.min_ts = std::max(q.min_ts, v + 1); break;
+    case Filter::kMin: q.min_ts = std::max(q.min_ts, v); break;
+    case Filter::kLt: q.max_ts = std::min(q.max_ts, v - 1); break;
+    case Filter::kMax: q.max_ts = std::min(q.max_ts, v); break;
+    default: break;
+  }
+}
+
+bool is_bound(Filter::Op op) {
+  return op == Filter::kEq || op == Filter::kGt || op == Filter::kMin || op == Filter::kLt ||
+         op == Filter::kMax;
+}
+
+class Parser {
+ public:
+  Parser(int64_t now, std::vector<ErrorDetail>& problems) : now_(now), problems_(problems) {}
+
+  void param(const std::string& raw_name, const std::string& value) {
+    std::string name = trim(raw_name);
+    if (name == "_limit") return limit(name, value);
+    if (name == "_token") return token(name, value);
+    if (name == "_sort") return sort(name, value);
+    if (name == "_fields") return fields(value);
+    if (name == "_since" || name == "_before" || name == "_to") return time_bound(name, value);
+    if (!name.empty() && name[0] == '_') return;  // e.g. kinto.js' _expected cache-buster
+    filter(name, value);
+  }
+
+  Query finish() {
+    bool has_lm = std::any_of(q_.sort.begin(), q_.sort.end(),
+                              [](const SortKey& k) { return k.field == "last_modified"; });
+    if (!has_lm) q_.sort.push_back({"last_modified", true});
+    bool lm_desc = true;
+    for (const auto& k : q_.sort) {
+      if (k.field == "last_modified") lm_desc = k.descending;
+    }
+    q_.sort.push_back({"id", lm_desc});
+    return std::move(q_);
+  }
+
+ private:
+  void bad(const std::string& name, const std::string& description = "") {
+    problems_.push_back({"querystring", name,
+                         description.empty() ? "Invalid value for " + name : description});
+  }
+
+  void limit(const std::string& name, const std::string& value) {
+    auto v = as_timestamp(Json(value));
+    if (!v || *v < 0) return bad(name);
+    q_.limit = *v;
+  }
+
+  void token(const std::string& name, const std::string& value) {
+    auto text = base64_decode(value);
+    Json doc = text ? Json::parse(*text, nullptr, false) : Json();
+    if (!doc.is_object() || !doc.contains("last_object") || !doc["last_object"].is_object()) {
+      return bad(name, "_token has invalid content");
+    }
+    q_.after = doc["last_object"];
+  }
+
+  void sort(const std::string& name, const std::string& value) {
+    for (std::string item : split(value, ',')) {
+      item = trim(item);
+      bool desc = !item.empty() && item[0] == '-';
+      std::string field = (!item.empty() && (item[0] == '-' || item[0] == '+')) ? item.substr(1) : item;
+      if (!is_field_name(field)) return bad(name, "Invalid sort field '" + item + "'");
+      q_.sort.push_back({field, desc});
+    }
+  }
+
+  void fields(const std::string& value) {
+    for (std::string f : split(value, ',')) {
+      f = trim(f);
+      if (!f.empty()) q_.fields.push_back(f);
+    }
+  }
+
+  void time_bound(const std::string& name, const std::string& value) {
+    q_.with_tombstones = true;
+    if (name == "_to") q_.deprecated_to = true;
+    Json v = coerce(value);
+    if (v.is_null()) return;  // Kinto: no bound, but tombstones are listed
+    auto ts = as_timestamp(v);
+    if (value.empty() || !ts || *ts < 0 || *ts >= now_ + kDayMs) return bad(name);
+    add_bound(q_, name == "_since" ? Filter::kGt : Filter::kLt, *ts);
+  }
+
+  void filter(const std::string& name, const std::string& raw) {
+    Filter f;
+    f.field = name;
+    size_t longest = 0;  // "contains_any_x" is contains_any on x, not contains on any_x
+    for (const auto& [prefix, op] : kOperators) {
+      std::string rest = name.substr(std::min(name.size(), prefix.size() + 1));
+      if (name.rfind(prefix + "_", 0) == 0 && is_field_name(rest) && prefix.size() > longest) {
+        longest = prefix.size();
+        f.op = op;
+        f.field = rest;
+      }
+    }
+    if (f.field.find('\0') != std::string::npos || raw.find('\0') != std::string::npos) {
+      return bad(name, "Invalid character 0x00");
+    }
+    if (f.op == Filter::kIn || f.op == Filter::kExclude) {
+      f.value = Json::array();
+      for (const auto& piece : split(raw, ',')) f.value.push_back(coerce(piece));
+    } else if (f.op == Filter::kContains || f.op == Filter::kContainsAny) {
+      f.value = coerce(raw);
+      if (!f.value.is_array()) f.value = Json::array({f.value});
+    } else {
+      f.value = coerce(raw);
+    }
+    if (f.op == Filter::kLike && !f.value.is_string()) return bad(name);
+    if (f.field == "id" && !id_value(f)) return bad(name);
+    if (f.field == "last_modified" && !timestamp_value(f)) return bad(name);
+    if (f.field == "last_modified" && is_bound(f.op)) {
+      // Enforced by the walk over the modification index.
+      add_bound(q_, f.op, f.value.get<int64_t>());
+      return;
+    }
+    q_.filters.push_back(std::move(f));
+  }
+
+  // Ids are strings: numeric values compare as their text (§4.2).
+  static bool id_value(Filter& f) {
+    if (f.op == Filter::kContains || f.op == Filter::kContainsAny) return false;
+    auto as_text = [](Json& v) {
+      if (v.is_number_integer()) v = v.dump();
+      return v.is_string();
+    };
+    if (f.op == Filter::kIn || f.op == Filter::kExclude) {
+      return std::all_of(f.value.begin(), f.value.end(), as_text);
+    }
+    if (f.op == Filter::kHas) return true;
+    as_text(f.value);
+    return true;
+  }
+
+  bool timestamp_value(Filter& f) {
+    q_.with_tombstones = true;
+    if (f.op == Filter::kContains || f.op == Filter::kContainsAny) return false;
+    if (f.op == Filter::kHas || f.op == Filter::kLike) return f.op == Filter::kHas;
+    auto valid = [this](Json& v) {
+      auto ts = as_timestamp(v);
+      if (!ts || *ts < 0 || *ts >= now_ + kDayMs) return false;
+      v = *ts;
+      return true;
+    };
+    if (f.op == Filter::kIn || f.op == Filter::kExclude) {
+      return std::all_of(f.value.begin(), f.value.end(), valid);
+    }
+    return valid(f.value);
+  }
+
+  int64_t now_;
+  std::vector<ErrorDetail>& problems_;
+  Query q_;
+};
+
+void subset(const Json& from, const std::vector<std::string>& path, size_t i, Json& into) {
+  auto it = from.find(path[i]);
+  if (it == from.end()) return;
+  if (i + 1 == path.size() || !it->is_object()) {
+    into[path[i]] = *it;
+    return;
+  }
+  Json& child = into[path[i]];
+  if (!child.is_object()) child = Json::object();
+  subset(*it, path, i + 1, child);
+}
+
+}  // namespace
+
+bool Query::has_field_filters() const { return !filters.empty(); }
+
+Query parse_query(const Params& params, int64_t now, std::vector<ErrorDetail>& problems) {
+  Parser parser(now, problems);
+  for (const auto& [name, value] : params) parser.param(name, value);
+  return parser.finish();
+}
+
+std::optional<Json> find_field(const Json& object, const std::string& path) {
+  if (!object.is_object()) return std::nullopt;
+  auto direct = object.find(path);
+  if (direct != object.end()) return *direct;
+  std::vector<std::string> parts = split(path, '.');
+  for (size_t n = parts.size() - 1; n > 0; --n) {
+    std::string root = parts[0];
+    for (size_t i = 1; i < n; ++i) root += "." + parts[i];
+    auto it = object.find(root);
+    if (it == object.end()) continue;
+    if (!it->is_object()) return std::nullopt;
+    return find_field(*it, path.substr(root.size() + 1));
+  }
+  return std::nullopt;
+}
+
+int compare_values(const std::optional<Json>& a, const std::optional<Json>& b) {
+  int ra = rank(a), rb = rank(b);
+  if (ra != rb) return ra < rb ? -1 : 1;
+  switch (ra) {
+    case 1: return a->get_ref<const std::string&>().compare(b->get_ref<const std::string&>()) < 0 ? -1
+                   : *a == *b ? 0 : 1;
+    case 2: return compare_numbers(*a, *b);
+    case 3: return static_cast<int>(a->get<bool>()) - static_cast<int>(b->get<bool>());
+    case 4:
+      for (size_t i = 0; i < a->size() && i < b->size(); ++i) {
+        if (int c = compare_values((*a)[i], (*b)[i])) return c;
+      }
+      return a->size() < b->size() ? -1 : a->size() > b->size() ? 1 : 0;
+    case 5: {
+      if (*a == *b) return 0;
+      return a->dump() < b->dump() ? -1 : 1;
+    }
+    default: return 0;  // null == null, missing == missing
+  }
+}
+
+bool matches(const Filter& f, const Json& object) {
+  std::optional<Json> v = find_field(object, f.field);
+  switch (f.op) {
+    case Filter::kEq: return compare_values(v, f.value) == 0;
+    case Filter::kNot: return compare_values(v, f.value) != 0;
+    case Filter::kLt: return compare_values(v, f.value) < 0;
+    case Filter::kGt: return compare_values(v, f.value) > 0;
+    case Filter::kMin: return compare_values(v, f.value) >= 0;
+    case Filter::kMax: return compare_values(v, f.value) <= 0;
+    case Filter::kIn: return in_list(v, f.value);
+    case Filter::kExclude: return !in_list(v, f.value);
+    case Filter::kHas: return truthy(f.value) == v.has_value();
+    case Filter::kLike: {
+      if (!v || !v->is_string()) return false;
+      std::string pattern = f.value.get<std::string>();
+      if (pattern.find('*') == std::string::npos) pattern = "*" + pattern + "*";
+      return glob_match(v->get_ref<const std::string&>(), pattern);
+    }
+    case Filter::kContains:
+      return v && v->is_array() &&
+             std::all_of(f.value.begin(), f.value.end(),
+                         [&](const Json& e) { return in_list(e, *v); });
+    case Filter::kContainsAny:
+      return v && v->is_array() &&
+             std::any_of(f.value.begin(), f.value.end(),
+                         [&](const Json& e) { return in_list(e, *v); });
+  }
+  return false;
+}
+
+bool matches_all(const std::vector<Filter>& filters, const Json& object) {
+  return std::all_of(filters.begin(), filters.end(),
+                     [&](const Filter& f) { return matches(f, object); });
+}
+
+SortValues sort_values(const Query& query, const Json& object) {
+  SortValues out;
+  out.reserve(query.sort.size());
+  for (const auto& key : query.sort) out.push_back(find_field(object, key.field));
+  return out;
+}
+
+int compare_sorted(const Query& query, const SortValues& a, const SortValues& b) {
+  for (size_t i = 0; i < query.sort.size(); ++i) {
+    int c = compare_values(a[i], b[i]);
+    if (c != 0) return query.sort[i].descending ? -c : c;
+  }
+  return 0;
+}
+
+std::string page_token(const Query& query, const SortValues& last) {
+  Json fields = Json::object();
+  for (size_t i = 0; i < query.sort.size(); ++i) {
+    if (last[i]) fields[query.sort[i].field] = *last[i];
+  }
+  Json doc = {{"last_object", fields}, {"offset", 0}, {"nonce", "pagination-token-" + uuid4()}};
+  return base64_encode(dump(doc));
+}
+
+SortValues token_values(const Query& query, const Json& after) {
+  SortValues out;
+  for (const auto& key : query.sort) {
+    auto it = after.find(key.field);
+    out.push_back(it == after.end() ? std::nullopt : std::optional<Json>(*it));
+  }
+  return out;
+}
+
+Json project(const Query& query, const Json& object) {
+  if (query.fields.empty()) return object;
+  Json out = Json::object();
+  for (const char* always : {"id", "last_modified", "deleted"}) {
+    auto it = object.find(always);
+    if (it != object.end()) out[always] = *it;
+  }
+  for (const auto& f : query.fields) subset(object, split(f, '.'), 0, out);
+  return out;
+}
+
+}  // namespace ratchet
