@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstdint>
 
+#include "actors/token_nonces.h"
 #include "core/permissions.h"
 #include "core/registry.h"
 #include "core/settings.h"
@@ -25,6 +26,7 @@ struct Context {
   Engine& engine;
   Permissions permissions{registry, settings};
   WriteStats stats{};
+  TokenNonces delete_tokens{};
 };
 
 }  // namespace ratchet

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/ids.h"
 #include "store/catalog.h"
 #include "store/change_walk.h"
 #include "store/keys.h"
@@ -97,7 +98,8 @@ ListPage ListQuery::page(int64_t limit, bool tombstones) {
   ListPage page;
   if (kept.size() == want) {
     kept.pop_back();
-    page.next_token = page_token(query_, kept.back().key);
+    page.next_nonce = "pagination-token-" + uuid4();
+    page.next_token = page_token(query_, kept.back().key, page.next_nonce);
   }
   page.entries.reserve(kept.size());
   for (auto& c : kept) page.entries.push_back(std::move(c.entry));

@@ -30,6 +30,7 @@ struct ListEntry {
 struct ListPage {
   std::vector<ListEntry> entries;
   std::string next_token;  // empty on the last page
+  std::string next_nonce;  // the nonce inside next_token
 };
 
 class ListQuery {

@@ -409,6 +409,10 @@ Result ListWriter::delete_list(const Op& op) {
     return Result::of(errors::parent_missing(std::string(pid), type_.parent));
   }
   if (op.has_error) return Result::of(op.error);
+  if (query.after && !ctx_.delete_tokens.redeem(query.token_nonce, now_ms())) {
+    return Result::of(errors::invalid("querystring", std::string("_token"),
+                                      "_token was already used or has expired."));
+  }
   if (op.if_none_match.kind == Precondition::kAny ||
       (op.if_match.kind == Precondition::kValue && op.if_match.value != ts_)) {
     Result r = Result::of(errors::precondition_failed(""));
@@ -428,6 +432,10 @@ Result ListWriter::delete_list(const Op& op) {
   Result r;
   r.timestamp = last;
   r.body = std::move(body);
+  if (!page.next_token.empty()) {
+    int64_t validity = ctx_.settings.pagination_token_validity_seconds * 1000;
+    ctx_.delete_tokens.issue(page.next_nonce, now_ms() + validity);
+  }
   r.next_token = std::move(page.next_token);
   return r;
 }

@@ -18,14 +18,23 @@ Result deny(const Op& op) {
   return Result::of(op.user_id.empty() ? errors::unauthenticated() : errors::forbidden());
 }
 
+// Whether the parent object exists; sets the cache duration it gives its
+// children, if it declares one.
 bool parent_exists(Context& ctx, const Snapshot& snapshot, const ResourceType& type,
-                   const std::string& parent) {
+                   const std::string& parent, Result& result) {
   const ResourceType* parent_type = ctx.registry.parent_of(type);
   if (!parent_type) return true;
   auto [grandparent, id] = split_uri(parent);
-  std::string ignored;
-  return snapshot.get(keys::object(keys::list_prefix(grandparent, parent_type->name), id),
-                      &ignored);
+  std::string text;
+  if (!snapshot.get(keys::object(keys::list_prefix(grandparent, parent_type->name), id), &text)) {
+    return false;
+  }
+  const std::string& field = parent_type->children_cache_field;
+  if (!field.empty() && text.find("\"" + field + "\"") != std::string::npos) {
+    auto value = find_field(parse_json(text), field);
+    if (value && value->is_number_integer()) result.cache_expires = value->get<int64_t>();
+  }
+  return true;
 }
 
 Result parent_missing(const ResourceType& type, const std::string& parent) {
@@ -55,7 +64,8 @@ Result read_object(Context& ctx, const Snapshot& snapshot, const Op& op,
   catalog::StoredAcls acls(snapshot);
   if (!ctx.permissions.can_read(acls, op.principals, type, op.parent, op.id)) return deny(op);
   if (op.has_error) return Result::of(op.error);
-  if (!parent_exists(ctx, snapshot, type, op.parent)) return parent_missing(type, op.parent);
+  Result r;
+  if (!parent_exists(ctx, snapshot, type, op.parent, r)) return parent_missing(type, op.parent);
   std::string lp = keys::list_prefix(op.parent, type.name);
   std::string text;
   if (!snapshot.get(keys::object(lp, op.id), &text)) {
@@ -65,7 +75,6 @@ Result read_object(Context& ctx, const Snapshot& snapshot, const Op& op,
   if (auto r = read_preconditions(op, ts, text)) return *r;
   std::string acl;
   snapshot.get(keys::acl(lp, op.id), &acl);
-  Result r;
   r.timestamp = ts;
   if (op.verb == kHead) return r;
   if (!op.params.empty()) {
@@ -98,15 +107,15 @@ std::optional<Result> read_list(Context& ctx, const Snapshot& snapshot, const Op
     if (!any && !perms.can_create(acls, op.principals, type, op.parent)) return deny(op);
   }
   if (op.has_error) return Result::of(op.error);
-  if (!parent_exists(ctx, snapshot, type, op.parent)) return parent_missing(type, op.parent);
+  Result r;
+  if (!parent_exists(ctx, snapshot, type, op.parent, r)) return parent_missing(type, op.parent);
   int64_t ts = catalog::list_timestamp(snapshot, lp);
   if (ts == 0) return std::nullopt;
-  if (auto r = read_preconditions(op, ts, "")) return *r;
+  if (auto failed = read_preconditions(op, ts, "")) return *failed;
 
   std::vector<ErrorDetail> ignored;  // the frontend reported them
   Query query = parse_query(op.params, now_ms(), ignored);
   ListQuery list(snapshot, lp, query, visible);
-  Result r;
   r.timestamp = ts;
   if (query.deprecated_to) {
     r.alert = R"({"code":"soft-eol","message":"_to is now deprecated, you should use _before instead","url":"https://kinto.readthedocs.io/en/2.4.0/api/resource.html#list-of-available-url-parameters"})";

@@ -2,9 +2,13 @@
 
 namespace ratchet {
 
-std::string dump(const Json& value) { return value.dump(); }
+// Invalid UTF-8 (which only a client's bytes can bring, e.g. echoed in an
+// error message) is replaced rather than thrown on.
+std::string dump(const Json& value) {
+  return value.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
 
-std::string quote(std::string_view s) { return Json(s).dump(); }
+std::string quote(std::string_view s) { return dump(Json(s)); }
 
 Json parse_json(std::string_view text) { return Json::parse(text.begin(), text.end()); }
 

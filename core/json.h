@@ -10,7 +10,8 @@ namespace ratchet {
 
 using Json = nlohmann::json;
 
-// Minified JSON text; forward slashes are not escaped, UTF-8 is kept as is.
+// Minified JSON text; forward slashes are not escaped, UTF-8 is kept as is
+// (invalid UTF-8 is replaced by U+FFFD).
 std::string dump(const Json& value);
 
 // A JSON string literal for `s`, quotes included.

@@ -65,6 +65,7 @@ struct Result {
   std::string next_token;  // plural GET: token of the next page, empty on the last
   int64_t total = -1;      // plural HEAD: Total-Objects
   std::string alert;       // JSON of an Alert header (deprecations), empty: none
+  int64_t cache_expires = -1;  // seconds the parent object lets anonymous clients cache, -1: unset
 
   static Result of(const Error& e) {
     Result r;

@@ -5,7 +5,6 @@
 #include <charconv>
 
 #include "core/crypto.h"
-#include "core/ids.h"
 
 namespace ratchet {
 namespace {
@@ -199,6 +198,7 @@ class Parser {
       return bad(name, "_token has invalid content");
     }
     q_.after = doc["last_object"];
+    if (doc.contains("nonce") && doc["nonce"].is_string()) q_.token_nonce = doc["nonce"];
   }
 
   void sort(const std::string& name, const std::string& value) {
@@ -352,7 +352,7 @@ int compare_values(const std::optional<Json>& a, const std::optional<Json>& b) {
       return a->size() < b->size() ? -1 : a->size() > b->size() ? 1 : 0;
     case 5: {
       if (*a == *b) return 0;
-      return a->dump() < b->dump() ? -1 : 1;
+      return dump(*a) < dump(*b) ? -1 : 1;
     }
     default: return 0;  // null == null, missing == missing
   }
@@ -408,12 +408,12 @@ int compare_sorted(const Query& query, const SortValues& a, const SortValues& b)
   return 0;
 }
 
-std::string page_token(const Query& query, const SortValues& last) {
+std::string page_token(const Query& query, const SortValues& last, const std::string& nonce) {
   Json fields = Json::object();
   for (size_t i = 0; i < query.sort.size(); ++i) {
     if (last[i]) fields[query.sort[i].field] = *last[i];
   }
-  Json doc = {{"last_object", fields}, {"offset", 0}, {"nonce", "pagination-token-" + uuid4()}};
+  Json doc = {{"last_object", fields}, {"offset", 0}, {"nonce", nonce}};
   return base64_encode(dump(doc));
 }
 

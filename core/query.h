@@ -33,6 +33,7 @@ struct Query {
   std::vector<SortKey> sort;
   int64_t limit = -1;  // _limit; -1 when absent
   std::optional<Json> after;  // _token: sort values of the last object of the previous page
+  std::string token_nonce;    // _token: its nonce (plural DELETE tokens are single-use)
   std::vector<std::string> fields;  // _fields; empty: whole objects
   // Bounds on last_modified implied by the filters (inclusive).
   int64_t min_ts = INT64_MIN;
@@ -73,7 +74,7 @@ int compare_sorted(const Query& query, const SortValues& a, const SortValues& b)
 
 // The continuation token after an object with these sort values, and the
 // sort values a token holds.
-std::string page_token(const Query& query, const SortValues& last);
+std::string page_token(const Query& query, const SortValues& last, const std::string& nonce);
 SortValues token_values(const Query& query, const Json& after);
 
 // The object reduced to the query's _fields, plus id, last_modified and

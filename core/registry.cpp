@@ -115,7 +115,7 @@ void add_kinto_resources(Registry& registry) {
   registry.add({.name = "group", .plural = "groups", .parent = "bucket",
                 .check = check_group, .members_field = "members"});
   registry.add({.name = "collection", .plural = "collections", .parent = "bucket",
-                .check = check_collection});
+                .check = check_collection, .children_cache_field = "cache_expires"});
   registry.add({.name = "record", .plural = "records", .parent = "collection",
                 .ids = uuid_ids()});
 }

@@ -42,6 +42,9 @@ struct ResourceType {
   // Name of a data field listing principals that each gain this object's URI
   // as a principal (Kinto's groups: "members"). Empty for other types.
   std::string members_field{};
+  // Name of an integer data field giving how many seconds anonymous clients
+  // may cache this object's children (Kinto's collections: cache_expires).
+  std::string children_cache_field{};
   Verbs plural_verbs = kGet | kHead | kPost | kDelete;
   Verbs object_verbs = kGet | kHead | kPut | kPatch | kDelete;
 };

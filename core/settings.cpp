@@ -90,6 +90,8 @@ const std::map<std::string, Setter>& fixed_keys() {
       {"paginate_by", num(&Settings::paginate_by, 0, kMax)},
       {"storage_max_fetch_size", num(&Settings::storage_max_fetch_size, 1, kMax)},
       {"batch_max_requests", num(&Settings::batch_max_requests, 0, kMax)},
+      {"pagination_token_validity_seconds",
+       num(&Settings::pagination_token_validity_seconds, 1, kMax)},
       {"readonly", flag(&Settings::readonly)},
       {"explicit_permissions", flag(&Settings::explicit_permissions)},
       {"retry_after_seconds", num(&Settings::retry_after_seconds, 0, 86400)},

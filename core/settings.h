@@ -38,6 +38,7 @@ struct Settings {
   int64_t paginate_by = 0;  // 0: unset
   int64_t storage_max_fetch_size = 10000;
   int64_t batch_max_requests = 25;  // 0: unlimited
+  int64_t pagination_token_validity_seconds = 600;  // plural DELETE tokens
   bool readonly = false;
   bool explicit_permissions = true;
   int retry_after_seconds = 3;

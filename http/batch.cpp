@@ -39,6 +39,7 @@ std::optional<ErrorDetail> check_request(const Json& r, size_t i) {
   }
   std::string p = path->get<std::string>();
   p = p.substr(0, p.find('?'));
+  p = p.substr(0, p.find_last_not_of('/') + 1);  // "/batch/" redirects to "/batch"
   if (p == "/batch" || p == "/v1/batch") {
     return ErrorDetail{"body", std::string("requests"), "Recursive call on /batch endpoint is forbidden."};
   }

@@ -27,16 +27,6 @@ std::optional<Verb> parse_verb(const std::string& method) {
   return std::nullopt;
 }
 
-std::string media_type(const std::string& header) {
-  std::string type = header.substr(0, header.find(';'));
-  size_t b = type.find_first_not_of(' ');
-  size_t e = type.find_last_not_of(' ');
-  if (b == std::string::npos) return "";
-  type = type.substr(b, e - b + 1);
-  for (char& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return type;
-}
-
 // Accept allows JSON: absent, */*, application/* or application/json (§10.5).
 bool accepts_json(const HttpRequest& request) {
   if (!request.has_header("Accept")) return true;
@@ -83,10 +73,13 @@ std::string query_without_paging(const std::string& query) {
   return out;
 }
 
-void set_read_cache_headers(const Settings& settings, const Op& op, HttpResponse& r) {
+// §5.4: the type's setting, or the parent's attribute when larger.
+void set_read_cache_headers(const Settings& settings, const Op& op, int64_t from_parent,
+                            HttpResponse& r) {
   int64_t expires = -1;
   auto it = settings.cache_expires.find(op.resource);
   if (it != settings.cache_expires.end()) expires = it->second;
+  expires = std::max(expires, from_parent);
   if (!op.user_id.empty() || expires < 0) {
     r.set_header("Cache-Control", "no-cache, no-store");
   } else if (expires == 0) {
@@ -115,15 +108,22 @@ std::string iso_now() {
 }  // namespace
 
 HttpResponse Frontend::handle(const HttpRequest& request) {
-  return logged(request, "request.summary");
+  return logged(request, "request.summary",
+                [this, &request](Exchange& exchange) { return dispatch(request, exchange); });
 }
 
-HttpResponse Frontend::logged(const HttpRequest& request, const char* log_type) {
+HttpResponse Frontend::refuse(const HttpRequest& request, const Error& error) {
+  return logged(request, "request.summary",
+                [&error](Exchange&) { return HttpResponse::of(error); });
+}
+
+template <class Respond>
+HttpResponse Frontend::logged(const HttpRequest& request, const char* log_type, Respond respond) {
   auto start = std::chrono::steady_clock::now();
   Exchange exchange;
   HttpResponse response;
   try {
-    response = dispatch(request, exchange);
+    response = respond(exchange);
   } catch (const std::exception& e) {
     spdlog::error("unhandled error on {} {}: {}", request.method, request.path, e.what());
     response = HttpResponse::of(errors::internal());
@@ -147,7 +147,7 @@ HttpResponse Frontend::logged(const HttpRequest& request, const char* log_type) 
       {"time", iso_now()},
       {"rid", request.header("X-Request-Id")},
   };
-  log_event(log_type, fields.dump(-1, ' ', false, Json::error_handler_t::replace));
+  log_event(log_type, dump(fields));
   return response;
 }
 
@@ -155,11 +155,18 @@ HttpResponse Frontend::dispatch(const HttpRequest& request, Exchange& exchange) 
   const Settings& settings = node_.settings();
   Route route = resolve(node_.registry(), request.path);
   switch (route.kind) {
-    case Route::kRedirect: {
+    case Route::kPrefixRedirect:
+    case Route::kSlashRedirect: {
       HttpResponse r;
+      if (request.method == "OPTIONS" && route.kind == Route::kPrefixRedirect) return r;
       r.status = 307;
       r.set_header("Location", request.origin + route.location +
                                    (request.query.empty() ? "" : "?" + request.query));
+      if (route.kind == Route::kSlashRedirect) {
+        constexpr int kTtl = 3600;  // Kinto's trailing_slash_redirect_ttl_seconds
+        r.set_header("Cache-Control", "max-age=" + std::to_string(kTtl));
+        r.set_header("Expires", http_date(now_ms() + kTtl * 1000));
+      }
       return r;
     }
     case Route::kNotFound: return HttpResponse::of(errors::unknown_url());
@@ -191,7 +198,8 @@ HttpResponse Frontend::dispatch(const HttpRequest& request, Exchange& exchange) 
         return HttpResponse::of(errors::unsupported_media_type(body_media_types(kPost)));
       }
       return run_batch(request, settings, [this](const HttpRequest& sub) {
-        return logged(sub, "subrequest.summary");
+        return logged(sub, "subrequest.summary",
+                      [this, &sub](Exchange& exchange) { return dispatch(sub, exchange); });
       });
     default: return resource(route, *verb, request, exchange);
   }
@@ -235,7 +243,7 @@ HttpResponse Frontend::render(const Op& op, const HttpRequest& request, Result r
     r.set_header("Total-Records", std::to_string(result.total));
   }
   if ((op.verb == kGet || op.verb == kHead) && r.status == 200) {
-    set_read_cache_headers(node_.settings(), op, r);
+    set_read_cache_headers(node_.settings(), op, result.cache_expires, r);
   }
   return r;
 }

@@ -20,6 +20,9 @@ class Frontend {
 
   // A top-level request: logged as request.summary.
   HttpResponse handle(const HttpRequest& request);
+  // A request the socket layer refused before it could be handled (for
+  // instance a body over max_body_bytes): answered and logged like others.
+  HttpResponse refuse(const HttpRequest& request, const Error& error);
 
  private:
   // Who sent the request and how it went, for the summary log line.
@@ -28,7 +31,8 @@ class Frontend {
     std::vector<std::string> principals;
   };
 
-  HttpResponse logged(const HttpRequest& request, const char* log_type);
+  template <class Respond>
+  HttpResponse logged(const HttpRequest& request, const char* log_type, Respond respond);
   HttpResponse dispatch(const HttpRequest& request, Exchange& exchange);
   HttpResponse resource(const Route& route, Verb verb, const HttpRequest& request,
                         Exchange& exchange);

@@ -1,5 +1,7 @@
 #include "http/message.h"
 
+#include <cctype>
+
 namespace ratchet {
 
 std::string HttpRequest::header(const std::string& name) const {
@@ -18,6 +20,16 @@ HttpResponse HttpResponse::of(const Error& error) {
   r.errno_ = error.errno_;
   r.body = error.body();
   return r;
+}
+
+std::string media_type(const std::string& header) {
+  std::string type = header.substr(0, header.find(';'));
+  size_t b = type.find_first_not_of(' ');
+  size_t e = type.find_last_not_of(' ');
+  if (b == std::string::npos) return "";
+  type = type.substr(b, e - b + 1);
+  for (char& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return type;
 }
 
 std::vector<std::pair<std::string, std::string>> parse_query(const std::string& query) {

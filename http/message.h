@@ -38,6 +38,10 @@ struct HttpResponse {
   static HttpResponse of(const Error& error);
 };
 
+// The media type of a Content-Type or Accept item, lower-cased, without
+// parameters: " Application/JSON; charset=utf-8" -> "application/json".
+std::string media_type(const std::string& header);
+
 // Splits and decodes a raw query string ("a=1&b=%20x").
 std::vector<std::pair<std::string, std::string>> parse_query(const std::string& query);
 

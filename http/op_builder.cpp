@@ -131,7 +131,7 @@ void parse_envelope(Op& op, const Registry& registry, const ResourceType& type, 
         op.id = id->get<std::string>();
       }
     } else if (!id->is_string() || id->get_ref<const std::string&>() != op.id) {
-      add(op, {"body", std::string("data.id"), "Object id does not match existing object"});
+      add(op, {"body", std::string("id"), "Object id does not match existing object"});
     }
     fields.erase(id);
   }
@@ -151,11 +151,11 @@ void parse_envelope(Op& op, const Registry& registry, const ResourceType& type, 
 
 void parse_body(Op& op, const Registry& registry, const ResourceType& type,
                 const HttpRequest& request) {
-  std::string content_type = request.header("Content-Type");
+  std::string content_type = media_type(request.header("Content-Type"));
   if (op.verb == kPatch) {
-    if (content_type.rfind("application/merge-patch+json", 0) == 0) {
+    if (content_type == "application/merge-patch+json") {
       op.patch_format = PatchFormat::kMergePatch;
-    } else if (content_type.rfind("application/json-patch+json", 0) == 0) {
+    } else if (content_type == "application/json-patch+json") {
       op.patch_format = PatchFormat::kJsonPatch;
     }
   }

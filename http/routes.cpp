@@ -70,13 +70,13 @@ Route resolve(const Registry& registry, const std::string& path) {
   Route route;
   if (path.find_first_of("\r\n") != std::string::npos) return route;
   if (path == "/v1") {
-    route.kind = Route::kRedirect;
+    route.kind = Route::kPrefixRedirect;
     route.location = "/v1/";
     return route;
   }
   std::vector<std::string> segments = split_path(path);  // "" first: the path starts with '/'
   if (segments.size() < 2 || !is_version_segment(segments[1])) {
-    route.kind = Route::kRedirect;
+    route.kind = Route::kPrefixRedirect;
     route.location = "/v1" + path;
     return route;
   }
@@ -90,7 +90,7 @@ Route resolve(const Registry& registry, const std::string& path) {
   }
   if (path.back() == '/') {
     size_t end = path.find_last_not_of('/');
-    route.kind = Route::kRedirect;
+    route.kind = Route::kSlashRedirect;
     route.location = path.substr(0, end + 1);
     return route;
   }

@@ -17,7 +17,8 @@ struct Route {
     kVersion,
     kBatch,
     kResource,
-    kRedirect,       // 307 to `location` (a path; the query string is kept)
+    kPrefixRedirect,  // 307 to `location` (a path; the query string is kept): /v1 prefix
+    kSlashRedirect,   // same, dropping trailing slashes (§1.2; cacheable)
     kNotFound,       // 404 errno 111
     kWrongVersion,   // 404 errno 116
   };

@@ -81,21 +81,31 @@ HttpServer::HttpServer(Node& node)
   server_->Put(".*", with_body);
   server_->Patch(".*", with_body);
   server_->Delete(".*", with_body);
-  // Errors httplib answers itself (body too large, malformed request) get
-  // the protocol's JSON error body too.
+  // Errors httplib answers itself get the protocol's JSON body too: a body
+  // too large, a malformed request, or a method it does not route (TRACE),
+  // which the frontend answers with 405 and Allow.
   long long limit = s.max_body_bytes;
   server_->set_error_handler(httplib::Server::HandlerWithResponse(
-      [limit](const httplib::Request&, httplib::Response& res) {
-    if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-    Error e = res.status == 413   ? errors::too_large(static_cast<size_t>(limit))
-              : res.status == 404 ? errors::unknown_url()
-              : res.status == 405 ? errors::method_not_allowed()
-                                  : errors::invalid("body", std::nullopt, "Bad request");
-    if (res.status >= 500) e = errors::internal();
-    e.status = res.status;
-    res.set_content(e.body(), "application/json");
-    return httplib::Server::HandlerResponse::Handled;
-  }));
+      [this, scheme, limit](const httplib::Request& req, httplib::Response& res) {
+        if (res.has_header("X-Content-Type-Options")) {  // already ours
+          return httplib::Server::HandlerResponse::Unhandled;
+        }
+        bool routed = req.method == "GET" || req.method == "HEAD" || req.method == "POST" ||
+                      req.method == "PUT" || req.method == "PATCH" || req.method == "DELETE" ||
+                      req.method == "OPTIONS";
+        // A method it does not route, or a path its ".*" routes do not match (CR, LF).
+        if (!req.method.empty() && (!routed || res.status == 404)) {
+          to_httplib(frontend_.handle(from_httplib(req, scheme)), res);
+          return httplib::Server::HandlerResponse::Handled;
+        }
+        Error e = res.status == 413 ? errors::too_large(static_cast<size_t>(limit))
+                  : res.status >= 500 ? errors::internal()
+                                      : errors::invalid("body", std::nullopt,
+                                                        "Malformed HTTP request");
+        e.status = res.status;
+        to_httplib(frontend_.refuse(from_httplib(req, scheme), e), res);
+        return httplib::Server::HandlerResponse::Handled;
+      }));
 }
 
 HttpServer::~HttpServer() { stop(); }

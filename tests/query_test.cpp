@@ -201,7 +201,7 @@ TEST(QueryOrder, SortingPutsMissingLastAscendingFirstDescending) {
 TEST(QueryOrder, TokensCarryTheSortValuesOfTheLastObject) {
   Query q = parse({{"_sort", "title"}});
   Json object = {{"id", "r1"}, {"last_modified", 10}, {"title", "x"}};
-  std::string token = page_token(q, sort_values(q, object));
+  std::string token = page_token(q, sort_values(q, object), "n");
   Query next = parse({{"_sort", "title"}, {"_token", token}});
   ASSERT_TRUE(next.after);
   EXPECT_EQ(compare_sorted(q, token_values(next, *next.after), sort_values(q, object)), 0);
