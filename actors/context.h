@@ -27,6 +27,9 @@ struct Context {
   Permissions permissions{registry, settings};
   WriteStats stats{};
   TokenNonces delete_tokens{};
+  // Bumped after every commit that changed group membership, so that cached
+  // principals are recomputed (read it before taking a snapshot).
+  std::atomic<uint64_t> membership_version{0};
 };
 
 }  // namespace ratchet

@@ -8,6 +8,7 @@
 #include <memory>
 #include <vector>
 
+#include "actors/commit_pool.h"
 #include "actors/context.h"
 #include "actors/list_writer.h"
 #include "actors/messages.h"
@@ -18,47 +19,89 @@ namespace {
 
 // ---------------------------------------------------------------- list actor
 
+// Answers that wait for one batch to be durable, and the subtrees that batch
+// deletes (their lists reopen once it is committed).
+struct Stage {
+  std::vector<std::pair<caf::response_promise, Result>> answers;
+  std::vector<std::string> reopen;
+};
+
 struct ListState {
   std::unique_ptr<ListWriter> writer;
-  std::vector<std::pair<caf::response_promise, Result>> waiting;
-  std::vector<std::string> reopen;  // subtrees to reopen once committed
-  uint64_t received = 0;
+  Stage building;   // the batch being built
+  Stage sealed;     // the batch being committed, if `committing`
+  bool committing = false;
+  uint64_t commit_seq = 0;  // number of the batch being committed
+  std::shared_future<bool> commit_done;
   bool flush_queued = false;
+  uint64_t received = 0;
   static constexpr const char* name = "list";
 };
 
 using ListActor = caf::stateful_actor<ListState>;
 
-// Commits the batch, then answers everyone waiting on it.
-void flush(ListActor* self, Context& ctx, const caf::actor& router) {
+void deliver(ListActor* self, const caf::actor& router, Stage& stage) {
+  for (auto& [rp, result] : stage.answers) rp.deliver(std::move(result));
+  if (!stage.reopen.empty()) self->send(router, reopen_atom::value, std::move(stage.reopen));
+  stage = Stage{};
+}
+
+// Seals the batch being built and commits it on the pool; answers that need
+// no write are given at once. Requires no commit in flight.
+void start_commit(ListActor* self, CommitPool& pool, const caf::actor& router) {
   auto& st = self->state;
-  st.flush_queued = false;
-  if (st.writer->dirty()) {
-    try {
-      ctx.engine.write(st.writer->seal(), ctx.settings.storage_fsync);
-      st.writer->committed();
-      ctx.stats.batches_committed++;
-      ctx.stats.ops_committed += st.waiting.size();
-    } catch (const std::exception& e) {
-      spdlog::error("commit failed: {}", e.what());
-      st.writer->abandon();
-      for (auto& [rp, result] : st.waiting) result = Result::of(errors::backend_unavailable());
-    }
+  if (!st.writer->dirty()) {
+    deliver(self, router, st.building);
+    return;
   }
-  for (auto& [rp, result] : st.waiting) rp.deliver(std::move(result));
-  st.waiting.clear();
-  if (!st.reopen.empty()) {
-    self->send(router, reopen_atom::value, std::move(st.reopen));
-    st.reopen.clear();
+  st.sealed = std::move(st.building);
+  st.building = Stage{};
+  st.committing = true;
+  uint64_t seq = ++st.commit_seq;
+  caf::actor me = caf::actor_cast<caf::actor>(self);
+  st.commit_done = pool.submit(st.writer->seal(), [me, seq] {
+    caf::anon_send(me, flush_atom::value, seq);
+  });
+}
+
+// The commit in flight has finished (its future is ready): answers it.
+void finish_commit(ListActor* self, Context& ctx, const caf::actor& router) {
+  auto& st = self->state;
+  st.committing = false;
+  if (st.commit_done.get()) {
+    st.writer->committed();
+    ctx.stats.batches_committed++;
+    ctx.stats.ops_committed += st.sealed.answers.size();
+  } else {
+    // What is being built was evaluated on top of the failed batch.
+    st.writer->abandon();
+    for (Stage* stage : {&st.sealed, &st.building}) {
+      for (auto& [rp, result] : stage->answers) result = Result::of(errors::backend_unavailable());
+    }
+    deliver(self, router, st.building);
+  }
+  deliver(self, router, st.sealed);
+}
+
+// Commits everything pending before returning (blocking on the pool): for
+// Ops that read the committed list, and before the actor stops.
+void drain(ListActor* self, Context& ctx, CommitPool& pool, const caf::actor& router) {
+  auto& st = self->state;
+  while (st.committing || st.writer->dirty() || !st.building.answers.empty()) {
+    if (!st.committing) start_commit(self, pool, router);
+    if (st.committing) {
+      st.commit_done.wait();
+      finish_commit(self, ctx, router);
+    }
   }
 }
 
 void answer_later(ListActor* self, caf::response_promise rp, Result result) {
   auto& st = self->state;
-  st.waiting.emplace_back(std::move(rp), std::move(result));
+  st.building.answers.emplace_back(std::move(rp), std::move(result));
   if (!st.flush_queued) {
     st.flush_queued = true;
-    self->send(self, flush_atom::value);
+    self->send(self, flush_atom::value, uint64_t{0});
   }
 }
 
@@ -74,8 +117,8 @@ Result guarded_apply(ListWriter& writer, const Op& op) {
   }
 }
 
-caf::behavior list_actor(ListActor* self, Context* ctx, caf::actor router, std::string key,
-                         const ResourceType* type, std::string parent) {
+caf::behavior list_actor(ListActor* self, Context* ctx, CommitPool* pool, caf::actor router,
+                         std::string key, const ResourceType* type, std::string parent) {
   self->state.writer = std::make_unique<ListWriter>(*ctx, *type, std::move(parent));
   auto idle = std::chrono::seconds(ctx->settings.list_idle_seconds);
   return {
@@ -83,7 +126,7 @@ caf::behavior list_actor(ListActor* self, Context* ctx, caf::actor router, std::
         auto& st = self->state;
         ++st.received;
         auto rp = self->make_response_promise();
-        if (ListWriter::needs_committed_state(op) && st.writer->dirty()) flush(self, *ctx, router);
+        if (ListWriter::needs_committed_state(op)) drain(self, *ctx, *pool, router);
         std::vector<std::string> doomed = st.writer->doomed(op);
         if (doomed.empty()) {
           answer_later(self, rp, guarded_apply(*st.writer, op));
@@ -95,23 +138,36 @@ caf::behavior list_actor(ListActor* self, Context* ctx, caf::actor router, std::
             .await([=](bool) mutable {
               auto& s = self->state;
               answer_later(self, rp, guarded_apply(*s.writer, op));
-              s.reopen.insert(s.reopen.end(), doomed.begin(), doomed.end());
+              s.building.reopen.insert(s.building.reopen.end(), doomed.begin(), doomed.end());
             });
       },
-      [=](flush_atom) { flush(self, *ctx, router); },
+      // From the actor itself (seq 0: a batch is ready to go) or from the
+      // commit pool (seq: that batch is durable).
+      [=](flush_atom, uint64_t seq) {
+        auto& st = self->state;
+        if (seq == 0) {
+          st.flush_queued = false;
+        } else if (st.committing && seq == st.commit_seq) {
+          finish_commit(self, *ctx, router);
+        } else {
+          return;  // already finished by drain()
+        }
+        if (!st.committing) start_commit(self, *pool, router);
+      },
       [=](close_atom) {
-        flush(self, *ctx, router);
+        drain(self, *ctx, *pool, router);
         self->quit();
         return true;
       },
       [=](stop_atom) {
-        flush(self, *ctx, router);
+        drain(self, *ctx, *pool, router);
         self->quit();
       },
       caf::after(idle) >>
           [=] {
-            if (self->state.waiting.empty()) {
-              self->send(router, idle_atom::value, key, self->state.received);
+            auto& st = self->state;
+            if (!st.committing && !st.writer->dirty() && st.building.answers.empty()) {
+              self->send(router, idle_atom::value, key, st.received);
             }
           },
   };
@@ -150,7 +206,7 @@ bool closed(const RouterState& st, const std::string& parent) {
   return false;
 }
 
-void dispatch(Router* self, Context& ctx, caf::response_promise& rp, Op& op) {
+void dispatch(Router* self, Context& ctx, CommitPool& pool, caf::response_promise& rp, Op& op) {
   auto& st = self->state;
   std::string key = keys::list_prefix(op.parent, op.resource);
   auto it = st.lists.find(key);
@@ -160,8 +216,8 @@ void dispatch(Router* self, Context& ctx, caf::response_promise& rp, Op& op) {
       rp.deliver(Result::of(errors::unknown_url()));
       return;
     }
-    auto actor = self->spawn(list_actor, &ctx, caf::actor_cast<caf::actor>(self), key, type,
-                             op.parent);
+    auto actor = self->spawn(list_actor, &ctx, &pool, caf::actor_cast<caf::actor>(self), key,
+                             type, op.parent);
     self->monitor(actor);
     it = st.lists.emplace(key, RouterState::Entry{actor, 0}).first;
   }
@@ -173,7 +229,7 @@ void dispatch(Router* self, Context& ctx, caf::response_promise& rp, Op& op) {
 // Parent id of the list a key names (the key is "<parent>\0<resource>\0").
 std::string parent_of_key(const std::string& key) { return key.substr(0, key.find('\0')); }
 
-caf::behavior router(Router* self, Context* ctx) {
+caf::behavior router(Router* self, Context* ctx, CommitPool* pool) {
   self->set_down_handler([=](caf::down_msg& down) {
     auto& lists = self->state.lists;
     for (auto it = lists.begin(); it != lists.end(); ++it) {
@@ -190,7 +246,7 @@ caf::behavior router(Router* self, Context* ctx) {
           self->state.parked.push_back({rp, std::move(op)});
           return;
         }
-        dispatch(self, *ctx, rp, op);
+        dispatch(self, *ctx, *pool, rp, op);
       },
       [=](close_atom, std::vector<std::string> uris) -> caf::result<bool> {
         auto& st = self->state;
@@ -230,7 +286,7 @@ caf::behavior router(Router* self, Context* ctx) {
           if (closed(st, p.op.parent)) {
             st.parked.push_back(std::move(p));
           } else {
-            dispatch(self, *ctx, p.rp, p.op);
+            dispatch(self, *ctx, *pool, p.rp, p.op);
           }
         }
       },
@@ -253,8 +309,8 @@ caf::behavior router(Router* self, Context* ctx) {
 
 }  // namespace
 
-caf::actor spawn_router(caf::actor_system& system, Context& ctx) {
-  return system.spawn(router, &ctx);
+caf::actor spawn_router(caf::actor_system& system, Context& ctx, CommitPool& pool) {
+  return system.spawn(router, &ctx, &pool);
 }
 
 }  // namespace ratchet

@@ -5,9 +5,11 @@
 // them when idle, and parks Ops for lists below an object being deleted
 // until the deletion is committed.
 //
-// A list actor applies each Op to its ListWriter, commits every write waiting
-// in its mailbox in one store batch (group commit: a flush message queued
-// behind them), and replies to each requester only after the commit.
+// A list actor applies each Op to its ListWriter and commits every write
+// waiting in its mailbox in one store batch (group commit: a flush message
+// queued behind them). Commits run on a CommitPool while the actor goes on
+// applying the next writes into the next batch (one batch in flight at a
+// time); each requester is answered only once its batch is durable.
 //
 // Protocol with the router:
 //   Op                       -> Result   (delegated to the list actor)
@@ -23,7 +25,8 @@
 namespace ratchet {
 
 struct Context;
+class CommitPool;
 
-caf::actor spawn_router(caf::actor_system& system, Context& ctx);
+caf::actor spawn_router(caf::actor_system& system, Context& ctx, CommitPool& pool);
 
 }  // namespace ratchet

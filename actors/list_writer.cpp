@@ -166,7 +166,7 @@ void ListWriter::store(const std::string& id, int64_t ts, const std::string& dat
     pending_.del(keys::change(lp_, old.ts, id));
   } else {
     std::string tomb;
-    if (pending_.get(keys::tombstone(lp_, id), &tomb)) {
+    if (!old.generated && pending_.get(keys::tombstone(lp_, id), &tomb)) {
       pending_.del(keys::tombstone(lp_, id));
       pending_.del(keys::change(lp_, catalog::decode_int(tomb), id));
     }
@@ -205,6 +205,7 @@ void ListWriter::update_members(const std::string& uri, const std::string& old_t
   for (const auto& m : after) {
     if (!before.count(m)) pending_.put(keys::member(m, uri), "");
   }
+  members_dirty_ = members_dirty_ || before != after;
 }
 
 // True when objects of `type` or of a type below it confer principals.
@@ -229,6 +230,7 @@ void ListWriter::purge_members_below(const ResourceType& type, const std::string
       std::string child_uri = object_uri(*child, uri, id);
       for (const auto& m : members_of(std::string(cursor->value()), child->members_field)) {
         pending_.del(keys::member(m, child_uri));
+        members_dirty_ = true;
       }
       if (deeper) purge_members_below(*child, child_uri);
     }
@@ -273,8 +275,9 @@ Result ListWriter::touch() {
 }
 
 Result ListWriter::create(const Op& op) {
+  // A generated id is new: nothing to look up.
   std::string id = op.id.empty() ? type_.ids.generate() : op.id;
-  Stored existing = load_object(id);
+  Stored existing = op.id.empty() ? Stored{.generated = true} : load_object(id);
   catalog::StoredAcls acls(pending_);
   const Permissions& perms = ctx_.permissions;
   if (existing.exists) {
@@ -440,20 +443,25 @@ Result ListWriter::delete_list(const Op& op) {
   return r;
 }
 
-const Batch& ListWriter::seal() {
+Batch ListWriter::seal() {
   if (ts_dirty_) pending_.put(keys::timestamp(lp_), catalog::encode_int(ts_));
   if (!pending_.empty()) pending_.put(keys::count(lp_), catalog::encode_int(count_));
-  return pending_.batch();
+  ts_dirty_ = false;
+  sealed_members_dirty_ = members_dirty_;
+  members_dirty_ = false;
+  return pending_.seal();
 }
 
 void ListWriter::committed() {
-  pending_.clear();
-  ts_dirty_ = false;
+  pending_.committed();
+  if (sealed_members_dirty_) ctx_.membership_version++;
+  sealed_members_dirty_ = false;
 }
 
 void ListWriter::abandon() {
   pending_.clear();
   ts_dirty_ = false;
+  members_dirty_ = sealed_members_dirty_ = false;
   load();
 }
 

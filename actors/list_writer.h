@@ -1,8 +1,9 @@
 // The single writer of one list: (parent id, resource type). It evaluates
-// each write against the committed store plus the writes already queued in
-// its batch, assigns timestamps (PROTOCOL.md §2.4), checks permissions and
-// preconditions, and stages the changes -- object, tombstone, ACL, indexes,
-// list timestamp and count -- into one batch that its owner commits.
+// each write against the committed store plus the writes not yet durable
+// (the batch being built and the one being committed), assigns timestamps
+// (PROTOCOL.md §2.4), checks permissions and preconditions, and stages the
+// changes -- object, tombstone, ACL, indexes, list timestamp and count --
+// into a batch that its owner commits.
 //
 // Not thread-safe: exactly one list actor owns a ListWriter.
 #pragma once
@@ -32,12 +33,15 @@ class ListWriter {
   // given once the batch is committed.
   Result apply(const Op& op);
 
+  // True when the batch being built holds writes.
   bool dirty() const { return !pending_.empty() || ts_dirty_; }
-  // Completes the batch with the list timestamp and count.
-  const Batch& seal();
-  // After the batch was committed: starts an empty one.
+  // Completes the batch being built with the list timestamp and count and
+  // hands it over for commit; a new batch starts. At most one sealed batch
+  // may be uncommitted at a time.
+  Batch seal();
+  // The sealed batch is durable.
   void committed();
-  // After the commit failed: forgets the batch and reloads the list state.
+  // A commit failed: forgets every write not committed, reloads the list state.
   void abandon();
 
  private:
@@ -46,6 +50,7 @@ class ListWriter {
     std::string text;  // object as stored
     int64_t ts = 0;
     std::string acl;
+    bool generated = false;  // a server-generated id: no tombstone to look for
   };
 
   void load();
@@ -82,6 +87,8 @@ class ListWriter {
   int64_t ts_ = 0;  // list timestamp, 0 until assigned
   int64_t count_ = 0;
   bool ts_dirty_ = false;
+  bool members_dirty_ = false;  // the batch being built changes group membership
+  bool sealed_members_dirty_ = false;
   bool parent_seen_ = false;
 };
 

@@ -10,7 +10,7 @@ namespace ratchet {
 
 using close_atom = caf::atom_constant<caf::atom("close")>;    // close subtrees / close a list
 using reopen_atom = caf::atom_constant<caf::atom("reopen")>;  // subtrees may take writes again
-using flush_atom = caf::atom_constant<caf::atom("flush")>;    // commit the pending batch
+using flush_atom = caf::atom_constant<caf::atom("flush")>;    // a batch is ready / committed
 using idle_atom = caf::atom_constant<caf::atom("idle")>;      // a list actor offers to stop
 using stop_atom = caf::atom_constant<caf::atom("stop")>;
 

@@ -32,7 +32,8 @@ struct Settings {
   std::string storage_path = "./data";
   bool storage_fsync = true;  // acknowledge a write only once it is durable
   // Actors
-  int actor_threads = 2;
+  int actor_threads = 0;  // CAF scheduler threads; 0: half the cores, at least one
+  int commit_threads = 4;  // threads that write batches (each may wait on fsync)
   int list_idle_seconds = 60;  // a list actor stops after this long without messages
   // Protocol
   int64_t paginate_by = 0;  // 0: unset

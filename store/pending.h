@@ -1,7 +1,9 @@
-// A batch under construction, readable as if it had been applied: reads see
-// the batch's own puts and deletes first, then a snapshot of the store.
-// Used by a list's single writer to evaluate each write against the writes
-// queued before it in the same group commit. Not thread-safe.
+// The writes of one list that are not yet durable, readable as if they had
+// been applied: reads see the batch being built first, then the batch being
+// committed (at most one), then a snapshot of the store. Used by a list's
+// single writer, so that each write is evaluated against every write queued
+// before it while the previous batch is still being made durable.
+// Not thread-safe.
 #pragma once
 
 #include <map>
@@ -27,17 +29,30 @@ class Pending : public Reader {
   void del(std::string key);
   void del_range(std::string begin, std::string end);
 
+  // True when the batch being built holds writes.
   bool empty() const { return batch_.empty(); }
-  const Batch& batch() const { return batch_; }
-  // Forgets the batch (after it was committed, or abandoned).
+  // Hands over the batch being built; it stays readable as the batch being
+  // committed until committed() or clear(). Requires none in flight.
+  Batch seal();
+  // The sealed batch is durable (reads now find it in the store).
+  void committed() { sealed_ = Layer{}; }
+  // Forgets everything not committed.
   void clear();
 
  private:
+  // Writes as a reader sees them: point writes win over range deletes.
+  struct Layer {
+    std::map<std::string, std::optional<std::string>, std::less<>> writes;
+    std::vector<std::pair<std::string, std::string>> deleted_ranges;
+    // 1: found (value set), 0: deleted, -1: not decided by this layer.
+    int find(std::string_view key, std::string* value) const;
+  };
+
   Engine& engine_;
   std::unique_ptr<Snapshot> base_;
+  Layer building_;
+  Layer sealed_;
   Batch batch_;
-  std::map<std::string, std::optional<std::string>, std::less<>> overlay_;
-  std::vector<std::pair<std::string, std::string>> deleted_ranges_;
 };
 
 }  // namespace ratchet

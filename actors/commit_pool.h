@@ -1,0 +1,48 @@
+// Threads that commit store batches, so that a list actor keeps applying
+// writes while its previous batch is made durable (pipelined group commit),
+// and no actor thread ever blocks on fsync. Concurrent commits of different
+// lists are grouped by the engine (RocksDB write groups share one fsync).
+//
+// Thread-safety: submit() from any thread.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <future>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "store/engine.h"
+
+namespace ratchet {
+
+class CommitPool {
+ public:
+  CommitPool(Engine& engine, bool sync, int threads);
+  ~CommitPool();  // finishes the queued commits
+
+  // Writes `batch`; the future tells whether it is durable (false: the
+  // engine failed, nothing was applied). `done` runs on a pool thread after
+  // the future is ready.
+  std::shared_future<bool> submit(Batch batch, std::function<void()> done);
+
+ private:
+  struct Job {
+    Batch batch;
+    std::promise<bool> result;
+    std::function<void()> done;
+  };
+  void run();
+
+  Engine& engine_;
+  const bool sync_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Job> jobs_;
+  bool stopping_ = false;
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace ratchet
