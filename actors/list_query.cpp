@@ -30,6 +30,31 @@ ListQuery::ListQuery(const Snapshot& snapshot, std::string lp, const Query& quer
   if (query_.after) after_ = token_values(query_, *query_.after);
 }
 
+ListQuery::ListQuery(const Snapshot& snapshot, std::string lp, const Query& query,
+                     std::vector<std::string> ids)
+    : ListQuery(snapshot, std::move(lp), query, [](std::string_view) { return true; }) {
+  ids_ = std::move(ids);
+}
+
+template <class Visit>
+void ListQuery::each(bool reverse, const std::optional<ChangeWalk::Position>& resume,
+                     Visit visit) {
+  if (!ids_) {
+    ChangeWalk walk(snapshot_, lp_, reverse, query_.min_ts, query_.max_ts, resume);
+    for (; walk.valid(); walk.next()) {
+      if (!visit(walk.id(), walk.last_modified(), walk.deleted())) return;
+    }
+    return;
+  }
+  std::string text;
+  for (const std::string& id : *ids_) {
+    if (!snapshot_.get(keys::object(lp_, id), &text)) continue;
+    int64_t ts = catalog::object_timestamp(text);
+    if (ts < query_.min_ts || ts > query_.max_ts) continue;
+    if (!visit(id, ts, false)) return;
+  }
+}
+
 bool ListQuery::needs_body() const {
   if (!query_.fields.empty()) return true;
   for (const auto& f : query_.filters) {
@@ -61,7 +86,8 @@ bool ListQuery::load(std::string_view id, int64_t ts, bool deleted, Candidate* o
 
 ListPage ListQuery::page(int64_t limit, bool tombstones) {
   tombstones = tombstones && query_.with_tombstones;
-  bool index_order = query_.index_order();
+  // Restricted to ids, the order is unknown: keep the best in a heap.
+  bool index_order = query_.index_order() && !ids_;
   bool reverse = !index_order || query_.sort[0].descending;
   std::optional<ChangeWalk::Position> resume;
   if (index_order && after_ && (*after_)[0] && (*after_)[0]->is_number_integer() && (*after_)[1] &&
@@ -75,17 +101,16 @@ ListPage ListQuery::page(int64_t limit, bool tombstones) {
   // `limit + 1` first candidates in a max-heap.
   std::vector<Candidate> kept;
   size_t want = static_cast<size_t>(limit) + 1;
-  ChangeWalk walk(snapshot_, lp_, reverse, query_.min_ts, query_.max_ts, resume);
-  for (; walk.valid(); walk.next()) {
-    if (walk.deleted() && !tombstones) continue;
-    if (!visible_(walk.id())) continue;
+  each(reverse, resume, [&](std::string_view id, int64_t ts, bool deleted) {
+    if ((deleted && !tombstones) || !visible_(id)) return true;
     Candidate c;
-    if (!load(walk.id(), walk.last_modified(), walk.deleted(), &c)) continue;
-    if (after_ && compare_sorted(query_, c.key, *after_) <= 0) continue;
+    if (!load(id, ts, deleted, &c)) return true;
+    if (after_ && compare_sorted(query_, c.key, *after_) <= 0) return true;
     if (index_order) {
       kept.push_back(std::move(c));
-      if (kept.size() == want) break;
-    } else if (kept.size() < want) {
+      return kept.size() < want;
+    }
+    if (kept.size() < want) {
       kept.push_back(std::move(c));
       std::push_heap(kept.begin(), kept.end(), before);
     } else if (before(c, kept.front())) {
@@ -93,7 +118,8 @@ ListPage ListQuery::page(int64_t limit, bool tombstones) {
       kept.back() = std::move(c);
       std::push_heap(kept.begin(), kept.end(), before);
     }
-  }
+    return true;
+  });
   if (!index_order) std::sort_heap(kept.begin(), kept.end(), before);
   ListPage page;
   if (kept.size() == want) {
@@ -108,14 +134,11 @@ ListPage ListQuery::page(int64_t limit, bool tombstones) {
 
 int64_t ListQuery::count() {
   int64_t n = 0;
-  for (ChangeWalk walk(snapshot_, lp_, false, query_.min_ts, query_.max_ts); walk.valid();
-       walk.next()) {
+  each(false, std::nullopt, [&](std::string_view id, int64_t ts, bool deleted) {
     Candidate c;
-    if (!walk.deleted() && visible_(walk.id()) &&
-        load(walk.id(), walk.last_modified(), false, &c)) {
-      ++n;
-    }
-  }
+    if (!deleted && visible_(id) && load(id, ts, false, &c)) ++n;
+    return true;
+  });
   return n;
 }
 

@@ -39,6 +39,10 @@ class ListQuery {
   using Visible = std::function<bool(std::string_view id)>;
 
   ListQuery(const Snapshot& snapshot, std::string lp, const Query& query, Visible visible);
+  // Restricted to the objects `ids` (those a caller holds a permission on,
+  // from the permission index): costs what they number, not the list.
+  ListQuery(const Snapshot& snapshot, std::string lp, const Query& query,
+            std::vector<std::string> ids);
 
   // One page of at most `limit` entries; tombstones only when
   // `tombstones` (and the query's filters allow them).
@@ -51,14 +55,21 @@ class ListQuery {
     SortValues key;
     ListEntry entry;
   };
-  // Reads the entry under the walk; false when the filters reject it.
+  // Reads an entry; false when the filters reject it.
   bool load(std::string_view id, int64_t ts, bool deleted, Candidate* out);
   bool needs_body() const;
+  // Calls visit(id, last_modified, deleted) for every entry within the
+  // query's time bounds, in index order unless restricted to ids, until it
+  // returns false.
+  template <class Visit>
+  void each(bool reverse, const std::optional<std::pair<int64_t, std::string>>& resume,
+            Visit visit);
 
   const Snapshot& snapshot_;
   const std::string lp_;
   const Query& query_;
   Visible visible_;
+  std::optional<std::vector<std::string>> ids_;
   const bool needs_body_;
   std::optional<SortValues> after_;
 };

@@ -172,17 +172,32 @@ void ListWriter::store(const std::string& id, int64_t ts, const std::string& dat
     }
     ++count_;
   }
-  if (!type_.members_field.empty()) {
-    update_members(object_uri(type_, parent_, id), old.text, text);
-  }
+  std::string uri = object_uri(type_, parent_, id);
+  if (!type_.members_field.empty()) update_members(uri, old.text, text);
   pending_.put(keys::change(lp_, ts, id), "");
   pending_.put(keys::object(lp_, id), std::move(text));
-  if (!type_.per_user) pending_.put(keys::acl(lp_, id), acl);
+  if (type_.per_user) return;
+  update_grants(uri, old.acl, acl);
+  pending_.put(keys::acl(lp_, id), acl);
+}
+
+void ListWriter::update_grants(const std::string& uri, const std::string& old_acl,
+                               const std::string& new_acl) {
+  if (old_acl == new_acl) return;
+  auto before = acl_principals(old_acl);
+  auto after = acl_principals(new_acl);
+  for (const auto& p : before) {
+    if (!after.count(p)) pending_.del(keys::grant(p, uri));
+  }
+  for (const auto& p : after) {
+    if (!before.count(p)) pending_.put(keys::grant(p, uri), "");
+  }
 }
 
 void ListWriter::remove(const std::string& id, int64_t ts, const Stored& old) {
   std::string uri = object_uri(type_, parent_, id);
   if (!type_.members_field.empty()) update_members(uri, old.text, "");
+  if (!type_.per_user) update_grants(uri, old.acl, "");
   if (has_children_) {
     purge_members_below(type_, uri);
     for (auto& [begin, end] : keys::subtree(uri)) pending_.del_range(begin, end);
@@ -393,17 +408,16 @@ Result ListWriter::delete_list(const Op& op) {
   const Permissions& perms = ctx_.permissions;
   bool all = perms.can_write_all(acls, op.principals, type_, parent_);
   auto snapshot = ctx_.engine.snapshot();
-  // Without write on the whole list, only objects the caller may write
-  // individually are deleted (§7.5).
-  ListQuery::Visible writable = [&](std::string_view id) {
-    std::string acl;
-    return all || (snapshot->get(keys::acl(lp_, id), &acl) &&
-                   acl_grants(acl, {"write"}, op.principals));
-  };
   std::vector<ErrorDetail> ignored;  // the frontend reported them
   Query query = parse_query(op.params, now_ms(), ignored);
-  ListPage page = ListQuery(*snapshot, lp_, query, writable)
-                      .page(ctx_.settings.page_size(query.limit), /*tombstones=*/false);
+  // Without write on the whole list, only objects the caller may write
+  // individually are deleted (§7.5).
+  ListQuery list =
+      all ? ListQuery(*snapshot, lp_, query, [](std::string_view) { return true; })
+          : ListQuery(*snapshot, lp_, query,
+                      catalog::granted_ids(*snapshot, lp_, object_uri(type_, parent_, ""),
+                                           op.principals, {"write"}));
+  ListPage page = list.page(ctx_.settings.page_size(query.limit), /*tombstones=*/false);
   if (!all && page.entries.empty() && !perms.can_create(acls, op.principals, type_, parent_)) {
     return deny(op);
   }

@@ -67,6 +67,8 @@ class ListWriter {
   void remove(const std::string& id, int64_t ts, const Stored& old);
   void update_members(const std::string& uri, const std::string& old_text,
                       const std::string& new_text);
+  void update_grants(const std::string& uri, const std::string& old_acl,
+                     const std::string& new_acl);
   void purge_members_below(const ResourceType& type, const std::string& uri);
   Result object_result(int status, const Op& op, const std::string& text, int64_t ts,
                        const std::string& acl) const;

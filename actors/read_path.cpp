@@ -8,7 +8,6 @@
 #include "core/timestamp.h"
 #include "core/acl.h"
 #include "store/catalog.h"
-#include "store/change_walk.h"
 #include "store/keys.h"
 
 namespace ratchet {
@@ -93,18 +92,12 @@ std::optional<Result> read_list(Context& ctx, const Snapshot& snapshot, const Op
   bool all = perms.can_read_all(acls, op.principals, type, op.parent);
   std::string lp = keys::list_prefix(op.parent, type.name);
   // Without read on the whole list, a caller sees the objects it holds a
-  // permission on; with none of those, only a creator may list (§7.5).
-  ListQuery::Visible visible = [&](std::string_view id) {
-    std::string acl;
-    return all || (snapshot.get(keys::acl(lp, id), &acl) &&
-                   Permissions::listed(acl, op.principals));
-  };
+  // permission on (found through the permission index); with none of those,
+  // only a creator may list (§7.5).
+  std::vector<std::string> shared;
   if (!all) {
-    bool any = false;
-    for (ChangeWalk walk(snapshot, lp, true); walk.valid() && !any; walk.next()) {
-      any = !walk.deleted() && visible(walk.id());
-    }
-    if (!any && !perms.can_create(acls, op.principals, type, op.parent)) return deny(op);
+    shared = catalog::granted_ids(snapshot, lp, object_uri(type, op.parent, ""), op.principals, {});
+    if (shared.empty() && !perms.can_create(acls, op.principals, type, op.parent)) return deny(op);
   }
   if (op.has_error) return Result::of(op.error);
   Result r;
@@ -115,7 +108,8 @@ std::optional<Result> read_list(Context& ctx, const Snapshot& snapshot, const Op
 
   std::vector<ErrorDetail> ignored;  // the frontend reported them
   Query query = parse_query(op.params, now_ms(), ignored);
-  ListQuery list(snapshot, lp, query, visible);
+  ListQuery list = all ? ListQuery(snapshot, lp, query, [](std::string_view) { return true; })
+                       : ListQuery(snapshot, lp, query, std::move(shared));
   r.timestamp = ts;
   if (query.deprecated_to) {
     r.alert = R"({"code":"soft-eol","message":"_to is now deprecated, you should use _before instead","url":"https://kinto.readthedocs.io/en/2.4.0/api/resource.html#list-of-available-url-parameters"})";

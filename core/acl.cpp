@@ -31,6 +31,16 @@ bool acl_grants(std::string_view acl, const std::vector<std::string_view>& perms
   return false;
 }
 
+std::set<std::string> acl_principals(std::string_view acl) {
+  std::set<std::string> out;
+  if (acl.empty()) return out;
+  Json doc = parse_json(acl);
+  for (const auto& [perm, members] : doc.items()) {
+    for (const Json& m : members) out.insert(m.get<std::string>());
+  }
+  return out;
+}
+
 std::string acl_text(const Json& acl) {
   Json out = Json::object();
   for (const auto& [perm, members] : acl.items()) {

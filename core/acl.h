@@ -3,6 +3,7 @@
 // The same text is spliced into responses as "permissions".
 #pragma once
 
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,6 +19,9 @@ inline constexpr std::string_view kAuthenticated = "system.Authenticated";
 // permission when `perms` is empty).
 bool acl_grants(std::string_view acl, const std::vector<std::string_view>& perms,
                 const std::vector<std::string>& principals);
+
+// Every principal named in an ACL.
+std::set<std::string> acl_principals(std::string_view acl);
 
 // Normal form of an ACL document: permissions sorted, principals sorted and
 // unique, empty permissions dropped.

@@ -79,6 +79,11 @@ void init_logging(const std::string& project_name, const std::string& level) {
   }
 }
 
+bool event_logged(const std::string& type) {
+  auto logger = spdlog::get(type);
+  return logger && logger->should_log(spdlog::level::info);
+}
+
 void log_event(const std::string& type, const std::string& fields) {
   auto logger = spdlog::get(type);
   if (logger) logger->info(fields);

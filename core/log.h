@@ -10,8 +10,10 @@ namespace ratchet {
 // Installs the JSON logger as spdlog's default. `level` is a spdlog level name.
 void init_logging(const std::string& project_name, const std::string& level);
 
-// Logs an event of type `type` (e.g. "request.summary") whose Fields object
-// is the JSON text `fields`, at info severity.
+// Whether events of type `type` (e.g. "request.summary") are logged.
+bool event_logged(const std::string& type);
+// Logs an event of type `type` whose Fields object is the JSON text
+// `fields`, at info severity.
 void log_event(const std::string& type, const std::string& fields);
 
 }  // namespace ratchet

@@ -129,6 +129,7 @@ HttpResponse Frontend::logged(const HttpRequest& request, const char* log_type, 
     response = HttpResponse::of(errors::internal());
   }
   finish(request, response);
+  if (!event_logged(log_type)) return response;
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                 std::chrono::steady_clock::now() - start).count();
   Json query = Json::object();

@@ -3,6 +3,9 @@
 #include <simdjson.h>
 
 #include <charconv>
+#include <set>
+
+#include "core/acl.h"
 
 #include "core/json.h"
 
@@ -52,6 +55,29 @@ int64_t object_timestamp(std::string_view text) {
 std::string tombstone_text(std::string_view id, int64_t ts) {
   return "{\"deleted\":true,\"id\":" + quote(id) + ",\"last_modified\":" + std::to_string(ts) +
          "}";
+}
+
+std::vector<std::string> granted_ids(const Snapshot& snapshot, const std::string& lp,
+                                     const std::string& uri_prefix,
+                                     const std::vector<std::string>& principals,
+                                     const std::vector<std::string_view>& perms) {
+  std::set<std::string> candidates;
+  for (const auto& p : principals) {
+    std::string begin = keys::grants_begin(p, uri_prefix);
+    auto cursor = snapshot.scan(begin, keys::grants_end(p, uri_prefix), false);
+    for (; cursor->valid(); cursor->next()) {
+      std::string_view id = cursor->key().substr(begin.size());
+      if (id.find('/') == std::string_view::npos) candidates.emplace(id);  // not deeper
+    }
+  }
+  std::vector<std::string> out;
+  std::string acl;
+  for (const auto& id : candidates) {
+    if (snapshot.get(keys::acl(lp, id), &acl) && acl_grants(acl, perms, principals)) {
+      out.push_back(id);
+    }
+  }
+  return out;
 }
 
 bool StoredAcls::acl(const ResourceType& type, std::string_view parent, std::string_view id,

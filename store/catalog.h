@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/permissions.h"
 #include "store/engine.h"
@@ -28,6 +29,14 @@ std::string tombstone_text(std::string_view id, int64_t ts);
 // Decimal encoding of counters and timestamps.
 std::string encode_int(int64_t v);
 int64_t decode_int(std::string_view text);
+
+// Ids of the objects of list `lp` (whose URIs start with `uri_prefix`) on
+// which one of `principals` holds one of `perms` (any permission when
+// empty), from the permission index checked against each ACL. Sorted.
+std::vector<std::string> granted_ids(const Snapshot& snapshot, const std::string& lp,
+                                     const std::string& uri_prefix,
+                                     const std::vector<std::string>& principals,
+                                     const std::vector<std::string_view>& perms);
 
 // ACLs of objects as stored, for the permission decision.
 class StoredAcls : public AclSource {

@@ -57,3 +57,29 @@ std::string members_end(std::string_view member) {
 }
 
 }  // namespace ratchet::keys
+
+namespace ratchet::keys {
+
+std::string grant(std::string_view principal, std::string_view uri) {
+  return grants_begin(principal, uri);
+}
+
+std::string grants_begin(std::string_view principal, std::string_view uri_prefix) {
+  std::string key = "\x01a";
+  key.append(principal);
+  key += '\0';
+  key.append(uri_prefix);
+  return key;
+}
+
+std::string grants_end(std::string_view principal, std::string_view uri_prefix) {
+  std::string key = grants_begin(principal, uri_prefix);
+  if (uri_prefix.empty()) {
+    key.back() = '\x01';
+  } else {
+    key += '\xff';  // URIs are printable: nothing sorts after this byte
+  }
+  return key;
+}
+
+}  // namespace ratchet::keys

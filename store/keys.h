@@ -9,7 +9,8 @@
 //   't' <id>          tombstone: its last_modified (decimal)
 // A list's children live under lists whose parent id is the object's URI, so
 // everything below an object is the two ranges subtree(uri). Keys outside
-// any list start with \x01 (the membership index and the heartbeat probe).
+// any list start with \x01: the membership index, the permission index and
+// the heartbeat probe.
 // Object ids never contain \0 (ids are validated before they reach the store).
 #pragma once
 
@@ -50,6 +51,13 @@ std::vector<std::pair<std::string, std::string>> subtree(std::string_view uri);
 std::string member(std::string_view member, std::string_view group_uri);
 std::string members_begin(std::string_view member);
 std::string members_end(std::string_view member);
+
+// Permission index: `principal` appears in the ACL of the object at `uri`.
+// Entries are candidates, checked against the ACL when read: a cascade does
+// not remove those of the objects it deletes.
+std::string grant(std::string_view principal, std::string_view uri);
+std::string grants_begin(std::string_view principal, std::string_view uri_prefix = "");
+std::string grants_end(std::string_view principal, std::string_view uri_prefix = "");
 
 inline const std::string kHeartbeat = "\x01heartbeat";
 
