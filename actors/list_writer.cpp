@@ -135,8 +135,16 @@ std::optional<Result> ListWriter::preconditions(const Op& op, const Stored& exis
   return std::nullopt;
 }
 
-std::string ListWriter::acl_with_editor(const Op& op, Json acl) const {
-  if (ctx_.settings.explicit_permissions) acl["write"].push_back(acting_principal(op.user_id));
+std::optional<Result> ListWriter::author_of(const Op& op, const std::string& id,
+                                            std::string* author) const {
+  *author = acting_principal(op.user_id);
+  if (!type_.before_write) return std::nullopt;
+  if (auto refused = type_.before_write(op, id, *author)) return Result::of(*refused);
+  return std::nullopt;
+}
+
+std::string ListWriter::acl_with_author(const std::string& author, Json acl) const {
+  if (ctx_.settings.explicit_permissions) acl["write"].push_back(author);
   return acl_text(acl);
 }
 
@@ -150,12 +158,16 @@ std::string ListWriter::processed(const std::string& data, const Stored& old) co
   return dump(doc);
 }
 
-Result ListWriter::object_result(int status, const Op& op, const std::string& text, int64_t ts,
+Result ListWriter::object_result(int status, const Op& op, const std::string& author,
+                                 const std::string& text, int64_t ts,
                                  const std::string& acl) const {
+  // As Kinto: the ACL shows when the requester or the recorded author writes.
+  std::vector<std::string> principals = op.principals;
+  principals.push_back(author);
   Result r;
   r.status = status;
   r.timestamp = ts;
-  r.body = object_body(type_, text, acl, op.principals);
+  r.body = object_body(type_, text, acl, principals);
   return r;
 }
 
@@ -291,7 +303,9 @@ Result ListWriter::touch() {
 
 Result ListWriter::create(const Op& op) {
   // A generated id is new: nothing to look up.
-  std::string id = op.id.empty() ? type_.ids.generate() : op.id;
+  std::string id = !op.id.empty()        ? op.id
+                   : type_.ids.generate ? type_.ids.generate()
+                                        : "";  // refused below: the frontend found no id
   Stored existing = op.id.empty() ? Stored{.generated = true} : load_object(id);
   catalog::StoredAcls acls(pending_);
   const Permissions& perms = ctx_.permissions;
@@ -300,7 +314,10 @@ Result ListWriter::create(const Op& op) {
     if (!perms.can_read(acls, op.principals, type_, parent_, id)) return deny(op);
     if (op.has_error) return Result::of(op.error);
     if (auto failed = preconditions(op, existing)) return *failed;
-    return object_result(200, op, existing.text, existing.ts, existing.acl);
+    Result r;  // a read of what exists: the ACL only for its writers
+    r.timestamp = existing.ts;
+    r.body = object_body(type_, existing.text, existing.acl, op.principals);
+    return r;
   }
   if (!perms.can_create(acls, op.principals, type_, parent_)) return deny(op);
   if (!parent_exists()) {
@@ -309,11 +326,14 @@ Result ListWriter::create(const Op& op) {
   }
   if (op.has_error) return Result::of(op.error);
   if (auto failed = preconditions(op, existing)) return *failed;
+  std::string author;
+  if (auto refused = author_of(op, id, &author)) return *refused;
   std::string data = processed(op.has_data ? op.data : "{}", existing);
-  std::string acl = acl_with_editor(op, op.has_permissions ? parse_json(op.permissions) : Json::object());
+  std::string acl =
+      acl_with_author(author, op.has_permissions ? parse_json(op.permissions) : Json::object());
   int64_t ts = stamp(op.has_client_ts, op.client_ts);
   store(id, ts, data, acl, existing);
-  return object_result(201, op, catalog::object_text(id, ts, data), ts, acl);
+  return object_result(201, op, author, catalog::object_text(id, ts, data), ts, acl);
 }
 
 Result ListWriter::put(const Op& op) {
@@ -321,8 +341,9 @@ Result ListWriter::put(const Op& op) {
   catalog::StoredAcls acls(pending_);
   const Permissions& perms = ctx_.permissions;
   bool replacing = existing.exists && op.if_none_match.kind != Precondition::kAny;
-  bool allowed = replacing ? perms.can_write(acls, op.principals, type_, parent_, op.id)
-                           : perms.can_create(acls, op.principals, type_, parent_);
+  bool allowed = op.implicit ||
+                 (replacing ? perms.can_write(acls, op.principals, type_, parent_, op.id)
+                            : perms.can_create(acls, op.principals, type_, parent_));
   if (!allowed) return deny(op);
   if (!parent_exists()) {
     auto [grandparent, pid] = split_uri(parent_);
@@ -330,17 +351,19 @@ Result ListWriter::put(const Op& op) {
   }
   if (op.has_error) return Result::of(op.error);
   if (auto failed = preconditions(op, existing)) return *failed;
+  std::string author;
+  if (auto refused = author_of(op, op.id, &author)) return *refused;
   std::string data = op.has_data ? op.data : existing.exists ? dump(data_of(existing.text)) : "{}";
   data = processed(data, existing);
   Json acl = op.has_permissions ? parse_json(op.permissions)
              : existing.exists  ? parse_json(existing.acl.empty() ? "{}" : existing.acl)
                                 : Json::object();
-  std::string acl_text = acl_with_editor(op, std::move(acl));
+  std::string acl_text = acl_with_author(author, std::move(acl));
   // A replacement keeps a client timestamp only when it is newer (§2.4).
   bool client_ts = op.has_client_ts && (!existing.exists || op.client_ts > existing.ts);
   int64_t ts = stamp(client_ts, op.client_ts);
   store(op.id, ts, data, acl_text, existing);
-  return object_result(existing.exists ? 200 : 201, op, catalog::object_text(op.id, ts, data), ts,
+  return object_result(existing.exists ? 200 : 201, op, author, catalog::object_text(op.id, ts, data), ts,
                        acl_text);
 }
 
@@ -355,6 +378,8 @@ Result ListWriter::patch(const Op& op) {
   if (!perms.can_write(acls, op.principals, type_, parent_, op.id)) return deny(op);
   if (op.has_error) return Result::of(op.error);
   if (auto failed = preconditions(op, existing)) return *failed;
+  std::string author;
+  if (auto refused = author_of(op, op.id, &author)) return *refused;
 
   Json before = parse_json(existing.text);
   Json data = before;
@@ -371,16 +396,16 @@ Result ListWriter::patch(const Op& op) {
   if (type_.check) type_.check(data, problems);
   if (!problems.empty()) return Result::of(errors::invalid(std::move(problems)));
   std::string data_text = processed(dump(data), existing);
-  std::string acl_text = acl_with_editor(op, std::move(acl));
+  std::string acl_text = acl_with_author(author, std::move(acl));
   int64_t ts = stamp(client_ts, client_value);
   store(op.id, ts, data_text, acl_text, existing);
   std::string text = catalog::object_text(op.id, ts, data_text);
   if (op.response_behavior == "light" || op.response_behavior == "diff") {
-    Result r = object_result(200, op, text, ts, acl_text);
+    Result r = object_result(200, op, author, text, ts, acl_text);
     r.body = "{\"data\":" + dump(changed_fields(op, before, parse_json(text))) + "}";
     return r;
   }
-  return object_result(200, op, text, ts, acl_text);
+  return object_result(200, op, author, text, ts, acl_text);
 }
 
 Result ListWriter::delete_object(const Op& op) {

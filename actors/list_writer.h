@@ -60,7 +60,9 @@ class ListWriter {
   Result deny(const Op& op) const;
   // Steps 3-6 of the precondition algorithm (§5.2); nullopt: proceed.
   std::optional<Result> preconditions(const Op& op, const Stored& existing) const;
-  std::string acl_with_editor(const Op& op, Json acl) const;
+  // The type's before_write hook: the author to record, or a refusal.
+  std::optional<Result> author_of(const Op& op, const std::string& id, std::string* author) const;
+  std::string acl_with_author(const std::string& author, Json acl) const;
   std::string processed(const std::string& data, const Stored& old) const;
   void store(const std::string& id, int64_t ts, const std::string& data,
              const std::string& acl, const Stored& old);
@@ -70,8 +72,9 @@ class ListWriter {
   void update_grants(const std::string& uri, const std::string& old_acl,
                      const std::string& new_acl);
   void purge_members_below(const ResourceType& type, const std::string& uri);
-  Result object_result(int status, const Op& op, const std::string& text, int64_t ts,
-                       const std::string& acl) const;
+  // The answer to a write: the object and its new ACL.
+  Result object_result(int status, const Op& op, const std::string& author,
+                       const std::string& text, int64_t ts, const std::string& acl) const;
 
   Result touch();
   Result create(const Op& op);

@@ -27,7 +27,7 @@ typename Inspector::result_type inspect(Inspector& f, Error& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, Op& x) {
   return f(caf::meta::type_name("Op"), x.verb, x.resource, x.parent, x.id, x.plural, x.user_id,
-           x.principals, x.if_match, x.if_none_match, x.has_data, x.data, x.has_permissions,
+           x.principals, x.implicit, x.if_match, x.if_none_match, x.has_data, x.data, x.has_permissions,
            x.permissions, x.patch_format, x.response_behavior, x.has_client_ts, x.client_ts,
            x.params, x.has_error, x.error);
 }

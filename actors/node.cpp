@@ -11,6 +11,7 @@
 #include "actors/commit_pool.h"
 #include "actors/context.h"
 #include "actors/list_actors.h"
+#include "actors/permission_entries.h"
 #include "actors/messages.h"
 #include "actors/read_path.h"
 #include "core/timestamp.h"
@@ -114,6 +115,24 @@ Result Node::execute(const Op& op) {
     return Result::of(errors::backend_unavailable());
   }
   return Result::of(errors::internal());
+}
+
+Result Node::list_permissions(const Op& op) {
+  try {
+    return ratchet::list_permissions(impl_->ctx, *impl_->engine->snapshot(), op);
+  } catch (const StoreError& e) {
+    spdlog::error("store read failed: {}", e.what());
+    return Result::of(errors::backend_unavailable());
+  }
+}
+
+std::optional<std::string> Node::stored(const std::string& resource, const std::string& parent,
+                                        const std::string& id) {
+  std::string text;
+  if (!impl_->engine->snapshot()->get(keys::object(keys::list_prefix(parent, resource), id), &text)) {
+    return std::nullopt;
+  }
+  return text;
 }
 
 std::vector<std::string> Node::principals(const std::string& user_id) {

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,14 @@ class Node {
 
   // Executes one Op and blocks until its Result (writes: until durable).
   Result execute(const Op& op);
+
+  // The stored text of an object, read without permission checks (for
+  // authentication policies and plugins).
+  std::optional<std::string> stored(const std::string& resource, const std::string& parent,
+                                    const std::string& id);
+
+  // GET /v1/permissions for the Op's principals (see permission_entries.h).
+  Result list_permissions(const Op& op);
 
   // Every principal of a user (see principals_of in read_path.h).
   std::vector<std::string> principals(const std::string& user_id);

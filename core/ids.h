@@ -10,7 +10,7 @@ namespace ratchet {
 
 struct IdRule {
   std::function<bool(std::string_view)> valid;
-  std::function<std::string()> generate;
+  std::function<std::string()> generate;  // empty: clients must give ids
 };
 
 // ^[a-zA-Z0-9][a-zA-Z0-9_-]*$, generating 8 characters (buckets, collections, groups).

@@ -32,6 +32,9 @@ struct Op {
   // Who asks: user id ("" when anonymous) and every principal of the request.
   std::string user_id;
   std::vector<std::string> principals;
+  // A write the server makes on the user's behalf (the default bucket's
+  // implicit creations): no permission is checked.
+  bool implicit = false;
 
   Precondition if_match;
   Precondition if_none_match;

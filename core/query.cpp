@@ -168,6 +168,7 @@ class Parser {
   }
 
   Query finish() {
+    q_.client_sort_keys = q_.sort.size();
     bool has_lm = std::any_of(q_.sort.begin(), q_.sort.end(),
                               [](const SortKey& k) { return k.field == "last_modified"; });
     if (!has_lm) q_.sort.push_back({"last_modified", true});

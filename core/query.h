@@ -31,6 +31,7 @@ struct Query {
   // Always ends with last_modified (descending unless the client sorted on
   // it) and then id in the same direction: a total order within a list.
   std::vector<SortKey> sort;
+  size_t client_sort_keys = 0;  // how many of them the client asked for
   int64_t limit = -1;  // _limit; -1 when absent
   std::optional<Json> after;  // _token: sort values of the last object of the previous page
   std::string token_nonce;    // _token: its nonce (plural DELETE tokens are single-use)

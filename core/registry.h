@@ -9,6 +9,7 @@
 
 #include <deque>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,6 +19,8 @@
 #include "core/json.h"
 
 namespace ratchet {
+
+struct Op;
 
 enum Verb : unsigned {
   kGet = 1, kHead = 2, kPost = 4, kPut = 8, kPatch = 16, kDelete = 32,
@@ -39,6 +42,11 @@ struct ResourceType {
   // Runs in the list's writer just before an object is stored and may change
   // it; `old` is the stored data, or null on creation.
   std::function<void(Json& data, const Json* old)> process{};
+  // Runs in the list's writer once a create, replace or patch is authorized:
+  // may refuse it, and names the principal recorded as its author (added to
+  // the object's write ACE); `author` comes in as the requester's.
+  std::function<std::optional<Error>(const Op& op, const std::string& id, std::string& author)>
+      before_write{};
   // Name of a data field listing principals that each gain this object's URI
   // as a principal (Kinto's groups: "members"). Empty for other types.
   std::string members_field{};

@@ -62,6 +62,21 @@ Setter num(T Settings::*field, int64_t min, int64_t max) {
 Setter flag(bool Settings::*field) {
   return [=](Settings& s, const std::string& k, const std::string& v) { s.*field = to_bool(k, v); };
 }
+// A list whose items all come from `allowed`.
+Setter some_of(std::vector<std::string> Settings::*field, std::vector<std::string> allowed) {
+  return [=](Settings& s, const std::string& k, const std::string& v) {
+    std::vector<std::string> items = to_list(v);
+    for (const auto& item : items) {
+      if (std::find(allowed.begin(), allowed.end(), item) == allowed.end()) {
+        std::string list;
+        for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+        bad(k, item, "items among " + list);
+      }
+    }
+    s.*field = items;
+  };
+}
+
 Setter one_of(std::string Settings::*field, std::vector<std::string> allowed) {
   return [=](Settings& s, const std::string& k, const std::string& v) {
     if (std::find(allowed.begin(), allowed.end(), v) == allowed.end()) {
@@ -97,6 +112,17 @@ const std::map<std::string, Setter>& fixed_keys() {
       {"explicit_permissions", flag(&Settings::explicit_permissions)},
       {"retry_after_seconds", num(&Settings::retry_after_seconds, 0, 86400)},
       {"userid_hmac_secret", str(&Settings::userid_hmac_secret)},
+      {"includes", some_of(&Settings::includes, {"default_bucket", "accounts"})},
+      {"multiauth.policies", some_of(&Settings::multiauth_policies, {"basicauth", "account"})},
+      {"multiauth_policies", some_of(&Settings::multiauth_policies, {"basicauth", "account"})},
+      {"default_bucket_hmac_secret", str(&Settings::default_bucket_hmac_secret)},
+      {"experimental_permissions_endpoint", flag(&Settings::experimental_permissions_endpoint)},
+      {"permissions_read_principals",
+       [](Settings& s, const std::string&, const std::string& v) {
+         s.principals["permissions_read"] = to_list(v);
+       }},
+      {"account_cache_ttl_seconds", num(&Settings::account_cache_ttl_seconds, 0, 86400)},
+      {"account_bcrypt_rounds", num(&Settings::account_bcrypt_rounds, 4, 31)},
       {"project_name", str(&Settings::project_name)},
       {"project_version", str(&Settings::project_version)},
       {"project_docs", str(&Settings::project_docs)},
@@ -149,6 +175,10 @@ int on_ini_entry(void* user, const char* section, const char* name, const char* 
 
 }  // namespace
 
+bool Settings::included(const std::string& plugin) const {
+  return std::find(includes.begin(), includes.end(), plugin) != includes.end();
+}
+
 int64_t Settings::page_size(int64_t requested) const {
   int64_t l = requested < 0 ? paginate_by : requested;
   if (l > 0 && paginate_by > 0) l = std::min(l, paginate_by);
@@ -199,6 +229,11 @@ Settings load_settings(const std::string& path, char** environ, const Registry& 
     } catch (const ConfigError& err) {
       throw ConfigError("environment " + entry.substr(0, eq) + ": " + err.what());
     }
+  }
+  auto& policies = settings.multiauth_policies;
+  if (std::find(policies.begin(), policies.end(), "account") != policies.end() &&
+      !settings.included("accounts")) {
+    throw ConfigError("setting 'multiauth.policies': the account policy needs 'accounts' in includes");
   }
   return settings;
 }

@@ -44,9 +44,21 @@ struct Settings {
   bool explicit_permissions = true;
   int retry_after_seconds = 3;
   std::string userid_hmac_secret;
-  // "<type>_<read|write|create>_principals" settings, keyed "<type>_<perm>".
+  // Plugins (Kinto's `includes`): "default_bucket", "accounts".
+  std::vector<std::string> includes;
+  // Authentication policies in order (Kinto's `multiauth.policies`):
+  // "basicauth", "account".
+  std::vector<std::string> multiauth_policies{"basicauth"};
+  std::string default_bucket_hmac_secret;
+  bool experimental_permissions_endpoint = false;
+  int account_cache_ttl_seconds = 30;
+  int account_bcrypt_rounds = 12;
+
+  bool included(const std::string& plugin) const;
+  // "<type>_<read|write|create>_principals" settings, keyed "<type>_<perm>"
+  // (also permissions_read_principals: who may use /permissions).
   std::map<std::string, std::vector<std::string>> principals{
-      {"bucket_create", {"system.Authenticated"}}};
+      {"bucket_create", {"system.Authenticated"}}, {"permissions_read", {"system.Everyone"}}};
   // "<type>_cache_expires_seconds" settings, keyed by type name.
   std::map<std::string, int64_t> cache_expires;
   // Project

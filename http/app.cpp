@@ -9,6 +9,7 @@
 
 #include "actors/node.h"
 #include "core/log.h"
+#include "core/plugins.h"
 #include "core/settings.h"
 #include "http/server.h"
 #include "store/engine.h"
@@ -18,15 +19,17 @@ extern char** environ;
 namespace ratchet {
 namespace {
 
-int serve(const std::string& name, const Registry& registry, const std::string& config, int port,
-          const std::string& data) {
+int serve(const std::string& name, const Registry& app_registry, const std::string& config,
+          int port, const std::string& data) {
   Settings settings;
   try {
-    settings = load_settings(config, environ, registry);
+    settings = load_settings(config, environ, with_every_plugin(app_registry));
   } catch (const ConfigError& e) {
     std::cerr << name << ": " << e.what() << "\n";
     return 2;
   }
+  Registry registry = app_registry;
+  add_included_resources(registry, settings);
   if (port >= 0) settings.http_port = port;
   if (!data.empty()) settings.storage_path = data;
   init_logging(settings.project_name, settings.log_level);

@@ -2,44 +2,74 @@
 
 #include <strings.h>
 
-#include <unordered_map>
-
+#include "core/accounts.h"
 #include "core/crypto.h"
+#include "core/json.h"
+#include "core/password.h"
+#include "core/timestamp.h"
 
 namespace ratchet {
 namespace {
 
-std::string basicauth(const std::string& authorization, const std::string& secret) {
+// (user, password) of a Basic Authorization header with a user name.
+std::optional<std::pair<std::string, std::string>> basic_credentials(const std::string& header) {
   static const std::string scheme = "Basic ";
-  if (authorization.size() <= scheme.size() ||
-      strncasecmp(authorization.c_str(), scheme.c_str(), scheme.size()) != 0) {
-    return "";
+  if (header.size() <= scheme.size() ||
+      strncasecmp(header.c_str(), scheme.c_str(), scheme.size()) != 0) {
+    return std::nullopt;
   }
-  size_t start = authorization.find_first_not_of(' ', scheme.size());
-  if (start == std::string::npos) return "";
-  auto credentials = base64_decode(authorization.substr(start));
-  if (!credentials) return "";
+  size_t start = header.find_first_not_of(' ', scheme.size());
+  if (start == std::string::npos) return std::nullopt;
+  auto credentials = base64_decode(header.substr(start));
+  if (!credentials) return std::nullopt;
   size_t colon = credentials->find(':');
-  if (colon == 0 || colon == std::string::npos) return "";
-  return "basicauth:" + hmac_sha256_hex(secret, *credentials);
+  if (colon == 0 || colon == std::string::npos) return std::nullopt;
+  return std::make_pair(credentials->substr(0, colon), credentials->substr(colon + 1));
+}
+
+std::string basicauth(const std::string& user, const std::string& password,
+                      const std::string& secret) {
+  return "basicauth:" + hmac_sha256_hex(secret, user + ":" + password);
 }
 
 }  // namespace
 
-std::string authenticate(const std::string& authorization, const std::string& hmac_secret) {
+std::string Authenticator::user_id(const std::string& authorization) {
   if (authorization.empty()) return "";
-  // HMAC costs more than a lookup; clients repeat the same header.
-  thread_local std::unordered_map<std::string, std::string> cache;
-  thread_local std::string cached_secret;
-  if (cached_secret != hmac_secret || cache.size() > 4096) {
-    cache.clear();
-    cached_secret = hmac_secret;
+  auto credentials = basic_credentials(authorization);
+  if (!credentials) return "";
+  const Settings& settings = node_.settings();
+  for (const auto& policy : settings.multiauth_policies) {
+    if (policy == "basicauth") {
+      return basicauth(credentials->first, credentials->second, settings.userid_hmac_secret);
+    }
+    std::string id = account(credentials->first, credentials->second, authorization);
+    if (!id.empty()) return id;
   }
-  auto it = cache.find(authorization);
-  if (it != cache.end()) return it->second;
-  std::string user = basicauth(authorization, hmac_secret);
-  cache.emplace(authorization, user);
-  return user;
+  return "";
+}
+
+std::string Authenticator::account(const std::string& user, const std::string& password,
+                                   const std::string& authorization) {
+  auto text = node_.stored("account", "", user);
+  if (!text) return "";
+  int64_t now = now_ms();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = accounts_.find(authorization);
+    if (it != accounts_.end() && it->second.account_text == *text && it->second.expires_ms > now) {
+      return kAccountPrefix + user;
+    }
+  }
+  Json account = Json::parse(*text, nullptr, false);
+  if (!account.is_object() || !account.contains("password") || !account["password"].is_string() ||
+      !verify_password(password, account["password"].get<std::string>())) {
+    return "";
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  if (accounts_.size() > 10000) accounts_.clear();
+  accounts_[authorization] = {*text, now + node_.settings().account_cache_ttl_seconds * 1000LL};
+  return kAccountPrefix + user;
 }
 
 }  // namespace ratchet

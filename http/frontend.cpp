@@ -10,6 +10,7 @@
 #include "core/timestamp.h"
 #include "http/authentication.h"
 #include "http/batch.h"
+#include "http/default_bucket.h"
 #include "http/op_builder.h"
 #include "http/utility_views.h"
 
@@ -141,7 +142,9 @@ HttpResponse Frontend::logged(const HttpRequest& request, const char* log_type, 
       {"querystring", dump(query)},
       {"lang", request.header("Accept-Language")},
       {"uid", exchange.user_id.empty() ? Json() : Json(exchange.user_id)},
-      {"authn_type", exchange.user_id.empty() ? Json() : Json("basicauth")},
+      {"authn_type", exchange.user_id.empty()
+                         ? Json()
+                         : Json(exchange.user_id.substr(0, exchange.user_id.find(':')))},
       {"errno", response.errno_},
       {"code", response.status},
       {"t", ms},
@@ -153,8 +156,25 @@ HttpResponse Frontend::logged(const HttpRequest& request, const char* log_type, 
 }
 
 HttpResponse Frontend::dispatch(const HttpRequest& request, Exchange& exchange) {
+  if (node_.settings().included("default_bucket") && request.method != "OPTIONS" &&
+      targets_default_bucket(request.path)) {
+    exchange.user_id = authenticator_.user_id(request.header("Authorization"));
+    exchange.principals = node_.principals(exchange.user_id);
+    HttpRequest personal = request;
+    if (auto err = enter_default_bucket(node_, exchange.user_id, exchange.principals, personal)) {
+      return HttpResponse::of(*err);
+    }
+    return serve(personal, exchange);
+  }
+  return serve(request, exchange);
+}
+
+HttpResponse Frontend::serve(const HttpRequest& request, Exchange& exchange) {
   const Settings& settings = node_.settings();
   Route route = resolve(node_.registry(), request.path);
+  if (route.kind == Route::kPermissions && !settings.experimental_permissions_endpoint) {
+    route.kind = Route::kNotFound;
+  }
   switch (route.kind) {
     case Route::kPrefixRedirect:
     case Route::kSlashRedirect: {
@@ -182,7 +202,7 @@ HttpResponse Frontend::dispatch(const HttpRequest& request, Exchange& exchange) 
     r.set_header("Allow", allow_header(route.verbs()));
     return r;
   }
-  exchange.user_id = authenticate(request.header("Authorization"), settings.userid_hmac_secret);
+  exchange.user_id = authenticator_.user_id(request.header("Authorization"));
   switch (route.kind) {
     case Route::kHello:
       exchange.principals = node_.principals(exchange.user_id);
@@ -194,6 +214,17 @@ HttpResponse Frontend::dispatch(const HttpRequest& request, Exchange& exchange) 
       return r;
     }
     case Route::kVersion: return version(settings);
+    case Route::kPermissions: {
+      if (!accepts_json(request)) return HttpResponse::of(errors::not_acceptable());
+      exchange.principals = node_.principals(exchange.user_id);
+      Op op;
+      op.verb = *verb;
+      op.plural = true;
+      op.user_id = exchange.user_id;
+      op.principals = exchange.principals;
+      op.params = request.params;
+      return render(op, request, node_.list_permissions(op));
+    }
     case Route::kBatch:
       if (!content_type_allowed(request, kPost)) {
         return HttpResponse::of(errors::unsupported_media_type(body_media_types(kPost)));

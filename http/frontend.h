@@ -9,6 +9,7 @@
 #include <string>
 
 #include "actors/node.h"
+#include "http/authentication.h"
 #include "http/message.h"
 #include "http/routes.h"
 
@@ -16,7 +17,7 @@ namespace ratchet {
 
 class Frontend {
  public:
-  explicit Frontend(Node& node) : node_(node) {}
+  explicit Frontend(Node& node) : node_(node), authenticator_(node) {}
 
   // A top-level request: logged as request.summary.
   HttpResponse handle(const HttpRequest& request);
@@ -33,7 +34,9 @@ class Frontend {
 
   template <class Respond>
   HttpResponse logged(const HttpRequest& request, const char* log_type, Respond respond);
+  // The default bucket's rewrite (when included), then serve().
   HttpResponse dispatch(const HttpRequest& request, Exchange& exchange);
+  HttpResponse serve(const HttpRequest& request, Exchange& exchange);
   HttpResponse resource(const Route& route, Verb verb, const HttpRequest& request,
                         Exchange& exchange);
   HttpResponse preflight(const Route& route, const HttpRequest& request);
@@ -41,6 +44,7 @@ class Frontend {
   void finish(const HttpRequest& request, HttpResponse& response) const;
 
   Node& node_;
+  Authenticator authenticator_;
 };
 
 }  // namespace ratchet

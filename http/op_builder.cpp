@@ -143,6 +143,9 @@ void parse_envelope(Op& op, const Registry& registry, const ResourceType& type, 
     }
     fields.erase(lm);
   }
+  if (op.plural && op.id.empty() && !type.ids.generate) {
+    add(op, {"body", std::string("data.id"), "Required"});
+  }
   std::vector<ErrorDetail> problems;
   if (type.check) type.check(fields, problems);
   if (!problems.empty()) add(op, problems.front());

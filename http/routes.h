@@ -16,6 +16,7 @@ struct Route {
     kLbHeartbeat,
     kVersion,
     kBatch,
+    kPermissions,  // GET /v1/permissions (§7.9), when enabled
     kResource,
     kPrefixRedirect,  // 307 to `location` (a path; the query string is kept): /v1 prefix
     kSlashRedirect,   // same, dropping trailing slashes (§1.2; cacheable)

@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "core/crypto.h"
+#include "core/plugins.h"
 #include "store/engine.h"
 
 namespace ratchet::testing {
@@ -37,6 +38,7 @@ TestServer::TestServer(std::function<void(Settings&, Registry&)> configure) {
   settings_.userid_hmac_secret = "test-secret";
   settings_.http_threads = 32;
   if (configure) configure(settings_, registry_);
+  add_included_resources(registry_, settings_);
   node_ = std::make_unique<Node>(registry_, settings_,
                                  open_engine(settings_.storage_backend, settings_.storage_path));
   server_ = std::make_unique<HttpServer>(*node_);

@@ -1,0 +1,231 @@
+#include "actors/permission_entries.h"
+
+#include <algorithm>
+#include <functional>
+#include <map>
+#include <set>
+
+#include "core/acl.h"
+#include "core/query.h"
+#include "core/timestamp.h"
+#include "store/catalog.h"
+#include "store/keys.h"
+
+namespace ratchet {
+namespace {
+
+using Chain = std::vector<std::pair<const ResourceType*, std::string>>;  // (type, id) from the top
+
+// "/buckets/b/collections/c" -> [(bucket, b), (collection, c)].
+std::optional<Chain> locate(const Registry& registry, std::string_view uri) {
+  Chain chain;
+  const ResourceType* type = nullptr;
+  size_t pos = 1;
+  while (pos < uri.size()) {
+    size_t slash = uri.find('/', pos);
+    if (slash == std::string_view::npos) return std::nullopt;
+    type = registry.child(type, uri.substr(pos, slash - pos));
+    if (!type || type->per_user) return std::nullopt;
+    size_t end = uri.find('/', slash + 1);
+    if (end == std::string_view::npos) end = uri.size();
+    chain.emplace_back(type, std::string(uri.substr(slash + 1, end - slash - 1)));
+    pos = end + 1;
+  }
+  if (chain.empty()) return std::nullopt;
+  return chain;
+}
+
+std::string parent_uri(const Chain& chain) {
+  std::string uri;
+  for (size_t i = 0; i + 1 < chain.size(); ++i) uri = object_uri(*chain[i].first, uri, chain[i].second);
+  return uri;
+}
+
+// A permission and those it implies on the same object (Kinto's inheritance tree).
+void add_implied(const Registry& registry, const ResourceType& type, const std::string& perm,
+                 std::set<std::string>& out) {
+  auto children = registry.children(type);
+  out.insert(perm);
+  if (perm == "write") {
+    out.insert("read");
+    for (const ResourceType* c : children) out.insert(c->name + ":create");
+  }
+  if (!children.empty()) out.insert("read:attributes");
+}
+
+bool any_of(const std::vector<std::string>& granted, const std::vector<std::string>& principals) {
+  return std::any_of(granted.begin(), granted.end(), [&](const std::string& p) {
+    return std::find(principals.begin(), principals.end(), p) != principals.end();
+  });
+}
+
+class Collector {
+ public:
+  Collector(Context& ctx, const Snapshot& snapshot, const Op& op)
+      : ctx_(ctx), snapshot_(snapshot), principals_(op.principals) {}
+
+  // Objects whose ACL names one of the principals.
+  void from_acls() {
+    std::set<std::string> uris;
+    for (const auto& p : principals_) {
+      std::string begin = keys::grants_begin(p);
+      auto cursor = snapshot_.scan(begin, keys::grants_end(p), false);
+      for (; cursor->valid(); cursor->next()) uris.emplace(cursor->key().substr(begin.size()));
+    }
+    std::string acl;
+    for (const auto& uri : uris) {
+      auto chain = locate(ctx_.registry, uri);
+      if (!chain) continue;
+      const auto& [type, id] = chain->back();
+      if (!snapshot_.get(keys::acl(keys::list_prefix(parent_uri(*chain), type->name), id), &acl)) {
+        continue;  // deleted since (the index is only a list of candidates)
+      }
+      for (const auto& perm : ctx_.registry.permissions(*type)) {
+        if (acl_grants(acl, {perm}, principals_)) add(*chain, perm);
+      }
+    }
+  }
+
+  // Grants of <type>_<perm>_principals settings, on every object of the type.
+  void from_settings() {
+    for (const ResourceType& type : ctx_.registry.types()) {
+      if (type.per_user) continue;
+      for (const char* perm : {"read", "write"}) {
+        if (!any_of(ctx_.settings.grants(type.name, perm), principals_)) continue;
+        each_object(type, [&](const Chain& chain) { add(chain, perm); });
+      }
+      if (!any_of(ctx_.settings.grants(type.name, "create"), principals_)) continue;
+      const ResourceType* parent = ctx_.registry.parent_of(type);
+      if (!parent) {
+        root_.insert(type.name + ":create");
+      } else {
+        each_object(*parent, [&](const Chain& chain) { add(chain, type.name + ":create"); });
+      }
+    }
+  }
+
+  std::vector<Json> entries() const {
+    std::vector<Json> out;
+    if (!root_.empty()) {
+      out.push_back({{"uri", "/"}, {"resource_name", "root"},
+                     {"permissions", std::vector<std::string>(root_.begin(), root_.end())}});
+    }
+    for (const auto& [uri, held] : objects_) {
+      Json e = {{"uri", uri}};
+      for (const auto& [type, id] : held.chain) e[type->name + "_id"] = id;
+      e["resource_name"] = held.chain.back().first->name;
+      e["id"] = held.chain.back().second;
+      e["permissions"] = std::vector<std::string>(held.perms.begin(), held.perms.end());
+      out.push_back(std::move(e));
+    }
+    return out;
+  }
+
+ private:
+  struct Held {
+    Chain chain;
+    std::set<std::string> perms;
+  };
+
+  void add(const Chain& chain, const std::string& perm) {
+    std::string uri = object_uri(*chain.back().first, parent_uri(chain), chain.back().second);
+    Held& held = objects_[uri];
+    held.chain = chain;
+    add_implied(ctx_.registry, *chain.back().first, perm, held.perms);
+  }
+
+  void each_object(const ResourceType& type, const std::function<void(const Chain&)>& visit) {
+    auto walk = [&](const Chain& above) {
+      std::string parent = above.empty() ? "" : object_uri(*above.back().first, parent_uri(above),
+                                                           above.back().second);
+      std::string lp = keys::list_prefix(parent, type.name);
+      auto cursor = snapshot_.scan(keys::objects_begin(lp), keys::objects_end(lp), false);
+      for (; cursor->valid(); cursor->next()) {
+        Chain chain = above;
+        chain.emplace_back(&type, std::string(cursor->key().substr(lp.size() + 1)));
+        visit(chain);
+      }
+    };
+    const ResourceType* parent = ctx_.registry.parent_of(type);
+    if (!parent) {
+      walk({});
+    } else {
+      each_object(*parent, walk);
+    }
+  }
+
+  Context& ctx_;
+  const Snapshot& snapshot_;
+  const std::vector<std::string>& principals_;
+  std::map<std::string, Held> objects_;
+  std::set<std::string> root_;
+};
+
+// Only the fields entries have may be filtered or sorted on.
+std::optional<Error> check_fields(const Registry& registry, const Query& query) {
+  std::set<std::string> known{"uri", "resource_name", "id", "permissions"};
+  for (const ResourceType& t : registry.types()) known.insert(t.name + "_id");
+  for (const auto& f : query.filters) {
+    std::string root = f.field.substr(0, f.field.find('.'));
+    if (!known.count(root)) {
+      return errors::invalid("querystring", f.field, "Unknown filter field '" + f.field + "'");
+    }
+  }
+  for (size_t i = 0; i < query.client_sort_keys; ++i) {
+    if (!known.count(query.sort[i].field)) {
+      return errors::invalid("querystring", std::string("_sort"),
+                             "Unknown sort field '" + query.sort[i].field + "'");
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+Result list_permissions(Context& ctx, const Snapshot& snapshot, const Op& op) {
+  if (!any_of(ctx.settings.grants("permissions", "read"), op.principals)) {
+    return Result::of(op.user_id.empty() ? errors::unauthenticated() : errors::forbidden());
+  }
+  std::vector<ErrorDetail> problems;
+  Query query = parse_query(op.params, now_ms(), problems);
+  if (!problems.empty()) return Result::of(errors::invalid(std::move(problems)));
+  if (auto err = check_fields(ctx.registry, query)) return Result::of(*err);
+  // Entries have no last_modified: the client's sort (default -uri), then uri.
+  query.sort.resize(query.client_sort_keys);
+  query.sort.push_back({"uri", query.client_sort_keys == 0});
+
+  Collector collector(ctx, snapshot, op);
+  collector.from_acls();
+  collector.from_settings();
+  std::vector<Json> entries;
+  std::optional<SortValues> after;
+  if (query.after) after = token_values(query, *query.after);
+  for (Json& e : collector.entries()) {
+    if (matches_all(query.filters, e) &&
+        (!after || compare_sorted(query, sort_values(query, e), *after) > 0)) {
+      entries.push_back(std::move(e));
+    }
+  }
+  std::sort(entries.begin(), entries.end(), [&](const Json& a, const Json& b) {
+    return compare_sorted(query, sort_values(query, a), sort_values(query, b)) < 0;
+  });
+
+  Result r;
+  int64_t ts = catalog::list_timestamp(snapshot, keys::list_prefix("", "bucket"));
+  r.timestamp = ts > 0 ? ts : now_ms();
+  if (op.verb == kHead) {
+    r.total = static_cast<int64_t>(entries.size());
+    return r;
+  }
+  size_t limit = static_cast<size_t>(ctx.settings.page_size(query.limit));
+  if (entries.size() > limit) {
+    entries.resize(limit);
+    r.next_token = page_token(query, sort_values(query, entries.back()), "");
+  }
+  Json data = Json::array();
+  for (const Json& e : entries) data.push_back(project(query, e));
+  r.body = dump(Json{{"data", data}});
+  return r;
+}
+
+}  // namespace ratchet
