@@ -120,6 +120,7 @@ Result guarded_apply(ListWriter& writer, const Op& op) {
 caf::behavior list_actor(ListActor* self, Context* ctx, CommitPool* pool, caf::actor router,
                          std::string key, const ResourceType* type, std::string parent) {
   self->state.writer = std::make_unique<ListWriter>(*ctx, *type, std::move(parent));
+  self->attach_functor([ctx] { ctx->stats.lists_stopped++; });
   auto idle = std::chrono::seconds(ctx->settings.list_idle_seconds);
   return {
       [=](Op& op) {
@@ -219,6 +220,7 @@ void dispatch(Router* self, Context& ctx, CommitPool& pool, caf::response_promis
     auto actor = self->spawn(list_actor, &ctx, &pool, caf::actor_cast<caf::actor>(self), key,
                              type, op.parent);
     self->monitor(actor);
+    ctx.stats.lists_started++;
     it = st.lists.emplace(key, RouterState::Entry{actor, 0}).first;
   }
   ++it->second.forwarded;

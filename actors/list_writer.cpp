@@ -337,6 +337,10 @@ Result ListWriter::create(const Op& op) {
 }
 
 Result ListWriter::put(const Op& op) {
+  // The type's own rule first (Kinto scopes accounts by their owner, so a
+  // stranger's PUT on an existing account is refused as a mismatch, not 403).
+  std::string author;
+  if (auto refused = author_of(op, op.id, &author)) return *refused;
   Stored existing = load_object(op.id);
   catalog::StoredAcls acls(pending_);
   const Permissions& perms = ctx_.permissions;
@@ -351,8 +355,6 @@ Result ListWriter::put(const Op& op) {
   }
   if (op.has_error) return Result::of(op.error);
   if (auto failed = preconditions(op, existing)) return *failed;
-  std::string author;
-  if (auto refused = author_of(op, op.id, &author)) return *refused;
   std::string data = op.has_data ? op.data : existing.exists ? dump(data_of(existing.text)) : "{}";
   data = processed(data, existing);
   Json acl = op.has_permissions ? parse_json(op.permissions)

@@ -97,6 +97,9 @@ std::optional<Result> read_list(Context& ctx, const Snapshot& snapshot, const Op
   std::vector<std::string> shared;
   if (!all) {
     shared = catalog::granted_ids(snapshot, lp, object_uri(type, op.parent, ""), op.principals, {});
+    if (shared.empty() && type.anonymous_list_refusal && op.user_id.empty()) {
+      return Result::of(*type.anonymous_list_refusal);
+    }
     if (shared.empty() && !perms.can_create(acls, op.principals, type, op.parent)) return deny(op);
   }
   if (op.has_error) return Result::of(op.error);

@@ -62,6 +62,7 @@ void add_accounts(Registry& registry, const Settings& settings) {
         }
         return std::nullopt;
       },
+      .anonymous_list_refusal = Error{401, kUndefined, "Cannot read accounts.", "", ""},
   });
 }
 

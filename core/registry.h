@@ -42,9 +42,10 @@ struct ResourceType {
   // Runs in the list's writer just before an object is stored and may change
   // it; `old` is the stored data, or null on creation.
   std::function<void(Json& data, const Json* old)> process{};
-  // Runs in the list's writer once a create, replace or patch is authorized:
-  // may refuse it, and names the principal recorded as its author (added to
-  // the object's write ACE); `author` comes in as the requester's.
+  // Runs in the list's writer for a create, replace or patch (before the
+  // permission check of a PUT, after it otherwise): may refuse it, and names
+  // the principal recorded as its author (added to the object's write ACE);
+  // `author` comes in as the requester's.
   std::function<std::optional<Error>(const Op& op, const std::string& id, std::string& author)>
       before_write{};
   // Name of a data field listing principals that each gain this object's URI
@@ -53,6 +54,10 @@ struct ResourceType {
   // Name of an integer data field giving how many seconds anonymous clients
   // may cache this object's children (Kinto's collections: cache_expires).
   std::string children_cache_field{};
+  // When set, an anonymous request may not list these objects even if it may
+  // create them, and gets this error (Kinto's accounts: 401 "Cannot read
+  // accounts.", errno 999).
+  std::optional<Error> anonymous_list_refusal{};
   Verbs plural_verbs = kGet | kHead | kPost | kDelete;
   Verbs object_verbs = kGet | kHead | kPut | kPatch | kDelete;
 };

@@ -305,7 +305,9 @@ void Frontend::finish(const HttpRequest& request, HttpResponse& response) const 
     response.set_header("Access-Control-Allow-Origin", "*");
     response.set_header("Access-Control-Expose-Headers", kExposed);
   }
-  if (response.status == 401) response.set_header("WWW-Authenticate", "Basic realm=\"Realm\"");
+  if (response.errno_ == kMissingAuthToken) {
+    response.set_header("WWW-Authenticate", "Basic realm=\"Realm\"");
+  }
   if (response.status == 503) {
     response.set_header("Retry-After", std::to_string(node_.settings().retry_after_seconds));
   }

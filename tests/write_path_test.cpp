@@ -169,6 +169,42 @@ TEST_P(WritePath, WritesWaitingDuringACommitGoOutAsOneBatch) {
   EXPECT_EQ(node_->execute(head).total, kWaiting + 1);
 }
 
+TEST_P(WritePath, NoWriteLandsUnderACollectionBeingDeletedAndItComesBackEmpty) {
+  std::atomic<bool> stop{false};
+  std::atomic<int> acked_before{0};
+  std::atomic<bool> deleted{false};
+  std::vector<std::thread> writers;
+  for (int t = 0; t < 4; ++t) {
+    writers.emplace_back([&] {
+      while (!stop) {
+        bool before = !deleted;
+        Result r = create_record();
+        if (r.status == 201 && before) acked_before++;
+      }
+    });
+  }
+  while (acked_before < 200) std::this_thread::yield();
+  Result gone = node_->execute(node_op(kDelete, "collection", "/buckets/b", "c"));
+  ASSERT_EQ(gone.status, 200) << gone.body;
+  deleted = true;
+  // Writes after the deletion find no collection...
+  Result refused = create_record();
+  EXPECT_EQ(refused.status, 404) << refused.body;
+  // ...and the re-created collection holds only what was written after it.
+  Result again = node_->execute(node_op(kPut, "collection", "/buckets/b", "c"));
+  ASSERT_EQ(again.status, 201);
+  stop = true;
+  for (auto& w : writers) w.join();
+  Op list = node_op(kGet, "record", kRecords, "");
+  list.params = {{"_since", "0"}};
+  Result page = node_->execute(list);
+  ASSERT_EQ(page.status, 200);
+  for (const Json& item : Json::parse(page.body)["data"]) {
+    EXPECT_GT(item["last_modified"].get<int64_t>(), gone.timestamp) << item;
+    EXPECT_FALSE(item.contains("deleted")) << "tombstones do not survive a cascade: " << item;
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, WritePath, ::testing::Values("memory", "rocksdb"));
 
 }  // namespace

@@ -20,7 +20,6 @@ import {
   uniq,
   sleep,
   traced,
-  knownLimitation,
   unquote,
   recorded,
   recordedBatchSubrequests,
@@ -220,7 +219,7 @@ describe("kinto@17.1.1 sync (IndexedDB adapter on fake-indexeddb)", () => {
     "a deletion is pushed as DELETE + If-Match and other devices drop the record (tombstone via _since)",
     // Needs `_since` on the records list to return tombstones (PROTOCOL §4.3),
     // which ratchet does not implement yet.
-    knownLimitation("needs _since to return tombstones; ratchet ignores querystring filters for now", async () => {
+    traced(async () => {
       const { bid, remote, A, B, ids } = await twoSyncedDevices(["keep", "drop"]);
       const drop = ids[1];
       const rec = await localRecord(A, drop);
@@ -250,7 +249,7 @@ describe("kinto@17.1.1 sync (IndexedDB adapter on fake-indexeddb)", () => {
     // With `_since` honoured the pull returns the tombstone (non-empty result).
     // If the server ignores `_since` it answers an empty list with a newer
     // ETag, which kinto.js takes for a flushed server.
-    knownLimitation("needs _since to return tombstones; ratchet ignores querystring filters for now", async () => {
+    traced(async () => {
       const { A, B, ids } = await twoSyncedDevices(["only one"]);
       await A.delete(ids[0]);
       assertOk(await A.sync(), "A pushes the deletion");

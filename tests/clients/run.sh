@@ -72,15 +72,28 @@ heartbeat_ok() {
 }
 
 export PAGINATE_BY="${PAGINATE_BY:-2}"
+# Also given to the tests, which check the personal bucket ids.
+DEFAULT_BUCKET_HMAC_SECRET=client-tests-default-bucket
 ready=""
 # The port may be taken between free_port and the server's bind: retry a few times.
 for attempt in 1 2 3; do
   PORT=$(free_port)
   rm -rf "$WORK/data"
   mkdir -p "$WORK/data"
+  # Plugins and settings of a typical Kinto deployment (PROTOCOL.md §12):
+  # default_bucket (kinto.js' out-of-the-box bucket), accounts (tried before
+  # basicauth, so the basicauth users of the other tests still authenticate)
+  # and the /permissions endpoint.
   RATCHET_USERID_HMAC_SECRET=client-tests \
   RATCHET_STORAGE_BACKEND=memory \
   RATCHET_PAGINATE_BY="$PAGINATE_BY" \
+  RATCHET_INCLUDES="default_bucket accounts" \
+  RATCHET_MULTIAUTH_POLICIES="account basicauth" \
+  RATCHET_DEFAULT_BUCKET_HMAC_SECRET="$DEFAULT_BUCKET_HMAC_SECRET" \
+  RATCHET_EXPERIMENTAL_PERMISSIONS_ENDPOINT=true \
+  RATCHET_ACCOUNT_CREATE_PRINCIPALS=system.Everyone \
+  RATCHET_ACCOUNT_WRITE_PRINCIPALS=account:admin \
+  RATCHET_ACCOUNT_BCRYPT_ROUNDS=4 \
     "$RATCHET_BIN" serve --port "$PORT" --data "$WORK/data" \
     >"$WORK/server.out" 2>"$WORK/server.log" &
   SERVER_PID=$!
@@ -111,11 +124,12 @@ fi
 echo "ratchet (pid $SERVER_PID) is up at $URL, paginate_by=$PAGINATE_BY"
 
 if [ ${#TESTS[@]} -eq 0 ]; then
-  TESTS=(kinto-http.test.js kinto-sync.test.js)
+  TESTS=(kinto-http.test.js kinto-sync.test.js kinto-default-bucket.test.js kinto-accounts-permissions.test.js)
 fi
 
 set +e
 KINTO_SERVER_URL="$URL" KINTO_PAGINATE_BY="$PAGINATE_BY" \
+  KINTO_DEFAULT_BUCKET_HMAC_SECRET="$DEFAULT_BUCKET_HMAC_SECRET" \
   node --test --test-reporter=spec "${TESTS[@]}"
 status=$?
 set -e

@@ -18,6 +18,9 @@ if (!SERVER) {
   );
 }
 export const PAGINATE_BY = Number(process.env.KINTO_PAGINATE_BY || 0);
+// The server's default_bucket_hmac_secret, when run.sh tells us (lets the tests
+// check the personal bucket id derivation, PROTOCOL.md §12.1).
+export const DEFAULT_BUCKET_HMAC_SECRET = process.env.KINTO_DEFAULT_BUCKET_HMAC_SECRET;
 
 export function basic(user, password = "s3cret") {
   return "Basic " + Buffer.from(`${user}:${password}`).toString("base64");
@@ -25,6 +28,16 @@ export function basic(user, password = "s3cret") {
 
 export function uniq(prefix) {
   return `${prefix}-${crypto.randomBytes(4).toString("hex")}`;
+}
+
+/**
+ * Personal bucket id of a (prefixed) user id, as Kinto's default_bucket plugin
+ * derives it: the first 32 hex digits of HMAC-SHA256(secret, user id),
+ * formatted 8-4-4-4-12.
+ */
+export function personalBucketId(userId, secret = DEFAULT_BUCKET_HMAC_SECRET) {
+  const h = crypto.createHmac("sha256", secret).update(userId).digest("hex").slice(0, 32);
+  return [h.slice(0, 8), h.slice(8, 12), h.slice(12, 16), h.slice(16, 20), h.slice(20)].join("-");
 }
 
 /** Strip the double quotes of an ETag value (getRecordsTimestamp returns it raw). */
