@@ -6,21 +6,13 @@
 #include <cstdint>
 
 #include "actors/token_nonces.h"
+#include "actors/write_stats.h"
 #include "core/permissions.h"
 #include "core/registry.h"
 #include "core/settings.h"
 #include "store/engine.h"
 
 namespace ratchet {
-
-// Counters of the write path, for monitoring (and tests).
-struct WriteStats {
-  std::atomic<uint64_t> ops_routed{0};      // Ops the router handed to list actors
-  std::atomic<uint64_t> batches_committed{0};
-  std::atomic<uint64_t> ops_committed{0};   // Ops answered after a committed batch
-  std::atomic<uint64_t> lists_started{0};   // list actors spawned
-  std::atomic<uint64_t> lists_stopped{0};   // list actors stopped (idle, closed, shutdown)
-};
 
 struct Context {
   const Registry& registry;

@@ -3,6 +3,8 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <deque>
+#include <optional>
 #include <map>
 #include <set>
 #include <memory>
@@ -26,6 +28,11 @@ struct Stage {
   std::vector<std::string> reopen;
 };
 
+struct QueuedOp {  // an Op waiting for its turn
+  caf::response_promise rp;
+  Op op;
+};
+
 struct ListState {
   std::unique_ptr<ListWriter> writer;
   Stage building;   // the batch being built
@@ -34,6 +41,11 @@ struct ListState {
   uint64_t commit_seq = 0;  // number of the batch being committed
   std::shared_future<bool> commit_done;
   bool flush_queued = false;
+  // Ops run in arrival order; one at a time may wait for the router to close
+  // the subtrees it deletes, and a plural DELETE waits for a durable list.
+  std::deque<QueuedOp> queue;
+  std::optional<QueuedOp> closing;  // the Op whose subtrees are being closed
+  std::vector<std::string> closing_uris;
   uint64_t received = 0;
   static constexpr const char* name = "list";
 };
@@ -44,6 +56,35 @@ void deliver(ListActor* self, const caf::actor& router, Stage& stage) {
   for (auto& [rp, result] : stage.answers) rp.deliver(std::move(result));
   if (!stage.reopen.empty()) self->send(router, reopen_atom::value, std::move(stage.reopen));
   stage = Stage{};
+}
+
+// Answers everything still held with `error`, reopens what was closed, stops.
+void fail_and_quit(ListActor* self, const caf::actor& router, const Error& error) {
+  auto& st = self->state;
+  for (Stage* stage : {&st.sealed, &st.building}) {
+    for (auto& [rp, result] : stage->answers) result = Result::of(error);
+    deliver(self, router, *stage);
+  }
+  if (st.closing) st.closing->rp.deliver(Result::of(error));
+  if (!st.closing_uris.empty()) self->send(router, reopen_atom::value, st.closing_uris);
+  for (auto& p : st.queue) p.rp.deliver(Result::of(error));
+  st.queue.clear();
+  st.closing.reset();
+  st.closing_uris.clear();
+  self->quit();
+}
+
+void request_flush(ListActor* self) {
+  auto& st = self->state;
+  if (!st.flush_queued) {
+    st.flush_queued = true;
+    self->send(self, flush_atom::value, uint64_t{0});
+  }
+}
+
+void answer_later(ListActor* self, caf::response_promise rp, Result result) {
+  self->state.building.answers.emplace_back(std::move(rp), std::move(result));
+  request_flush(self);
 }
 
 // Seals the batch being built and commits it on the pool; answers that need
@@ -72,19 +113,19 @@ void finish_commit(ListActor* self, Context& ctx, const caf::actor& router) {
     st.writer->committed();
     ctx.stats.batches_committed++;
     ctx.stats.ops_committed += st.sealed.answers.size();
-  } else {
-    // What is being built was evaluated on top of the failed batch.
-    st.writer->abandon();
-    for (Stage* stage : {&st.sealed, &st.building}) {
-      for (auto& [rp, result] : stage->answers) result = Result::of(errors::backend_unavailable());
-    }
-    deliver(self, router, st.building);
+    deliver(self, router, st.sealed);
+    return;
   }
-  deliver(self, router, st.sealed);
+  // What is being built was evaluated on top of the failed batch.
+  for (Stage* stage : {&st.sealed, &st.building}) {
+    for (auto& [rp, result] : stage->answers) result = Result::of(errors::backend_unavailable());
+    deliver(self, router, *stage);
+  }
+  st.writer->abandon();  // may throw: the caller stops the actor then
 }
 
-// Commits everything pending before returning (blocking on the pool): for
-// Ops that read the committed list, and before the actor stops.
+// Commits everything pending before returning, blocking on the pool. Only
+// when the actor closes or stops: an Op never waits this way.
 void drain(ListActor* self, Context& ctx, CommitPool& pool, const caf::actor& router) {
   auto& st = self->state;
   while (st.committing || st.writer->dirty() || !st.building.answers.empty()) {
@@ -93,15 +134,6 @@ void drain(ListActor* self, Context& ctx, CommitPool& pool, const caf::actor& ro
       st.commit_done.wait();
       finish_commit(self, ctx, router);
     }
-  }
-}
-
-void answer_later(ListActor* self, caf::response_promise rp, Result result) {
-  auto& st = self->state;
-  st.building.answers.emplace_back(std::move(rp), std::move(result));
-  if (!st.flush_queued) {
-    st.flush_queued = true;
-    self->send(self, flush_atom::value, uint64_t{0});
   }
 }
 
@@ -117,57 +149,126 @@ Result guarded_apply(ListWriter& writer, const Op& op) {
   }
 }
 
+void run_queue(ListActor* self, Context& ctx, const caf::actor& router);
+
+// Applies one Op, first closing the subtrees it deletes (the Ops after it
+// wait in the queue meanwhile; commits go on).
+void handle(ListActor* self, Context& ctx, const caf::actor& router, QueuedOp p) {
+  auto& st = self->state;
+  std::vector<std::string> uris;
+  try {
+    uris = st.writer->subtrees_to_close(p.op);
+  } catch (const std::exception& e) {
+    spdlog::error("delete planning failed: {}", e.what());
+    p.rp.deliver(Result::of(errors::backend_unavailable()));
+    return;
+  }
+  if (uris.empty()) {
+    answer_later(self, p.rp, guarded_apply(*st.writer, p.op));
+    return;
+  }
+  st.closing = std::move(p);
+  st.closing_uris = uris;
+  self->request(router, caf::infinite, close_atom::value, uris)
+      .then(
+          [self, &ctx, router](bool) {
+            auto& s = self->state;
+            QueuedOp closed = std::move(*s.closing);
+            s.closing.reset();
+            auto& reopen = s.building.reopen;
+            reopen.insert(reopen.end(), s.closing_uris.begin(), s.closing_uris.end());
+            s.closing_uris.clear();
+            answer_later(self, closed.rp, guarded_apply(*s.writer, closed.op));
+            run_queue(self, ctx, router);
+          },
+          [self, &ctx, router](caf::error&) {
+            fail_and_quit(self, router, errors::backend_unavailable());
+          });
+}
+
+void run_queue(ListActor* self, Context& ctx, const caf::actor& router) {
+  auto& st = self->state;
+  while (!st.closing && !st.queue.empty()) {
+    const Op& next = st.queue.front().op;
+    if (ListWriter::needs_committed_state(next) && (st.committing || st.writer->dirty())) {
+      request_flush(self);  // it runs once what precedes it is durable
+      return;
+    }
+    QueuedOp p = std::move(st.queue.front());
+    st.queue.pop_front();
+    handle(self, ctx, router, std::move(p));
+  }
+}
+
+// Answers what never ran with `error` and reopens what it had closed.
+void refuse_queued(ListActor* self, const caf::actor& router, const Error& error) {
+  auto& st = self->state;
+  if (st.closing) st.closing->rp.deliver(Result::of(error));
+  if (!st.closing_uris.empty()) self->send(router, reopen_atom::value, st.closing_uris);
+  st.closing.reset();
+  st.closing_uris.clear();
+  for (auto& p : st.queue) p.rp.deliver(Result::of(error));
+  st.queue.clear();
+}
+
 caf::behavior list_actor(ListActor* self, Context* ctx, CommitPool* pool, caf::actor router,
                          std::string key, const ResourceType* type, std::string parent) {
-  self->state.writer = std::make_unique<ListWriter>(*ctx, *type, std::move(parent));
+  self->state.writer = std::make_unique<ListWriter>(*ctx, *type, parent);
   self->attach_functor([ctx] { ctx->stats.lists_stopped++; });
   auto idle = std::chrono::seconds(ctx->settings.list_idle_seconds);
+  // Ops that never ran when the parent goes: they find it gone (§2.6).
+  Error parent_gone =
+      errors::parent_missing(std::string(split_uri(parent).second), type->parent);
+  auto guarded = [self, router](auto&& body) {
+    try {
+      body();
+    } catch (const std::exception& e) {
+      spdlog::error("list actor failed: {}", e.what());
+      fail_and_quit(self, router, errors::backend_unavailable());
+    }
+  };
   return {
       [=](Op& op) {
-        auto& st = self->state;
-        ++st.received;
-        auto rp = self->make_response_promise();
-        if (ListWriter::needs_committed_state(op)) drain(self, *ctx, *pool, router);
-        std::vector<std::string> doomed = st.writer->doomed(op);
-        if (doomed.empty()) {
-          answer_later(self, rp, guarded_apply(*st.writer, op));
-          return;
-        }
-        // Close everything below the objects first; nothing else runs here
-        // until the router confirms (await).
-        self->request(router, caf::infinite, close_atom::value, doomed)
-            .await([=](bool) mutable {
-              auto& s = self->state;
-              answer_later(self, rp, guarded_apply(*s.writer, op));
-              s.building.reopen.insert(s.building.reopen.end(), doomed.begin(), doomed.end());
-            });
+        ++self->state.received;
+        self->state.queue.push_back({self->make_response_promise(), std::move(op)});
+        guarded([&] { run_queue(self, *ctx, router); });
       },
       // From the actor itself (seq 0: a batch is ready to go) or from the
       // commit pool (seq: that batch is durable).
       [=](flush_atom, uint64_t seq) {
-        auto& st = self->state;
-        if (seq == 0) {
-          st.flush_queued = false;
-        } else if (st.committing && seq == st.commit_seq) {
-          finish_commit(self, *ctx, router);
-        } else {
-          return;  // already finished by drain()
-        }
-        if (!st.committing) start_commit(self, *pool, router);
+        guarded([&] {
+          auto& st = self->state;
+          if (seq == 0) {
+            st.flush_queued = false;
+          } else if (st.committing && seq == st.commit_seq) {
+            finish_commit(self, *ctx, router);
+          } else {
+            return;  // already finished by drain()
+          }
+          if (!st.committing) start_commit(self, *pool, router);
+          run_queue(self, *ctx, router);
+        });
       },
       [=](close_atom) {
-        drain(self, *ctx, *pool, router);
+        guarded([&] {
+          drain(self, *ctx, *pool, router);
+          refuse_queued(self, router, parent_gone);
+        });
         self->quit();
         return true;
       },
       [=](stop_atom) {
-        drain(self, *ctx, *pool, router);
+        guarded([&] {
+          drain(self, *ctx, *pool, router);
+          refuse_queued(self, router, errors::backend_unavailable());
+        });
         self->quit();
       },
       caf::after(idle) >>
           [=] {
             auto& st = self->state;
-            if (!st.committing && !st.writer->dirty() && st.building.answers.empty()) {
+            if (!st.committing && !st.writer->dirty() && st.building.answers.empty() &&
+                st.queue.empty() && !st.closing) {
               self->send(router, idle_atom::value, key, st.received);
             }
           },
@@ -186,25 +287,25 @@ struct RouterState {
     caf::actor actor;
     uint64_t forwarded = 0;
   };
-  std::map<std::string, Entry> lists;  // by list prefix
-  std::multiset<std::string> closing;  // URIs of objects whose subtrees are closed
+  std::map<std::string, Entry> lists;             // by list prefix
+  std::map<caf::actor_addr, std::string> keys;    // list prefix of each live list actor
+  std::multiset<std::string> closing;             // URIs of objects whose subtrees are closed
+  std::map<caf::actor_addr, std::multiset<std::string>> closers;  // who closed them
   std::vector<Parked> parked;
   static constexpr const char* name = "router";
 };
 
 using Router = caf::stateful_actor<RouterState>;
 
-// True when the list with this parent id lies below the object `uri`.
-bool below(const std::string& parent, const std::string& uri) {
-  return parent.compare(0, uri.size(), uri) == 0 &&
-         (parent.size() == uri.size() || parent[uri.size()] == '/');
-}
-
+// True when lists with this parent id lie in a closed subtree: the parent or
+// one of its ancestors is being deleted.
 bool closed(const RouterState& st, const std::string& parent) {
-  for (const auto& uri : st.closing) {
-    if (below(parent, uri)) return true;
+  if (st.closing.empty()) return false;
+  for (size_t slash = parent.find('/', 1); slash != std::string::npos;
+       slash = parent.find('/', slash + 1)) {
+    if (st.closing.count(parent.substr(0, slash))) return true;
   }
-  return false;
+  return st.closing.count(parent) > 0;
 }
 
 void dispatch(Router* self, Context& ctx, CommitPool& pool, caf::response_promise& rp, Op& op) {
@@ -221,6 +322,7 @@ void dispatch(Router* self, Context& ctx, CommitPool& pool, caf::response_promis
                              type, op.parent);
     self->monitor(actor);
     ctx.stats.lists_started++;
+    st.keys[actor.address()] = key;
     it = st.lists.emplace(key, RouterState::Entry{actor, 0}).first;
   }
   ++it->second.forwarded;
@@ -228,17 +330,48 @@ void dispatch(Router* self, Context& ctx, CommitPool& pool, caf::response_promis
   rp.delegate(it->second.actor, std::move(op));
 }
 
-// Parent id of the list a key names (the key is "<parent>\0<resource>\0").
-std::string parent_of_key(const std::string& key) { return key.substr(0, key.find('\0')); }
+void forget(RouterState& st, std::map<std::string, RouterState::Entry>::iterator it) {
+  st.keys.erase(it->second.actor.address());
+  st.lists.erase(it);
+}
+
+// Subtrees may take writes again: parked Ops go to (new) list actors.
+void reopen(Router* self, Context& ctx, CommitPool& pool, const caf::actor_addr& closer,
+            const std::vector<std::string>& uris) {
+  auto& st = self->state;
+  auto& mine = st.closers[closer];
+  for (const auto& uri : uris) {
+    auto it = st.closing.find(uri);
+    if (it != st.closing.end()) st.closing.erase(it);
+    auto m = mine.find(uri);
+    if (m != mine.end()) mine.erase(m);
+  }
+  if (mine.empty()) st.closers.erase(closer);
+  std::vector<Parked> parked;
+  parked.swap(st.parked);
+  for (auto& p : parked) {
+    if (closed(st, p.op.parent)) {
+      st.parked.push_back(std::move(p));
+    } else {
+      dispatch(self, ctx, pool, p.rp, p.op);
+    }
+  }
+}
 
 caf::behavior router(Router* self, Context* ctx, CommitPool* pool) {
   self->set_down_handler([=](caf::down_msg& down) {
-    auto& lists = self->state.lists;
-    for (auto it = lists.begin(); it != lists.end(); ++it) {
-      if (it->second.actor.address() == down.source) {
-        lists.erase(it);
-        return;
-      }
+    auto& st = self->state;
+    auto key = st.keys.find(down.source);
+    if (key != st.keys.end()) {
+      auto it = st.lists.find(key->second);
+      if (it != st.lists.end() && it->second.actor.address() == down.source) st.lists.erase(it);
+      st.keys.erase(key);
+    }
+    // A list actor that stopped while deleting cannot reopen what it closed.
+    auto closer = st.closers.find(down.source);
+    if (closer != st.closers.end()) {
+      std::vector<std::string> uris(closer->second.begin(), closer->second.end());
+      reopen(self, *ctx, *pool, down.source, uris);
     }
   });
   return {
@@ -252,59 +385,51 @@ caf::behavior router(Router* self, Context* ctx, CommitPool* pool) {
       },
       [=](close_atom, std::vector<std::string> uris) -> caf::result<bool> {
         auto& st = self->state;
-        std::vector<std::string> victims;
+        auto closer = caf::actor_cast<caf::actor_addr>(self->current_sender());
+        std::vector<caf::actor> victims;
         for (const auto& uri : uris) {
           st.closing.insert(uri);
-          for (const auto& [key, entry] : st.lists) {
-            if (below(parent_of_key(key), uri)) victims.push_back(key);
+          st.closers[closer].insert(uri);
+          // Lists whose parent is the object, then lists below it (keys::subtree).
+          for (const auto& [begin, end] : keys::subtree(uri)) {
+            auto it = st.lists.lower_bound(begin);
+            while (it != st.lists.end() && it->first < end) {
+              victims.push_back(it->second.actor);
+              forget(st, it++);
+            }
           }
         }
         if (victims.empty()) return true;
         auto rp = self->make_response_promise<bool>();
         auto remaining = std::make_shared<size_t>(victims.size());
-        for (const auto& key : victims) {
-          caf::actor actor = st.lists[key].actor;
-          st.lists.erase(key);
+        auto one_done = [rp, remaining]() mutable {
+          if (--*remaining == 0) rp.deliver(true);
+        };
+        for (const auto& actor : victims) {
+          // An error means it is already gone: nothing of it can still be written.
           self->request(actor, caf::infinite, close_atom::value)
-              .then([=](bool) mutable {
-                if (--*remaining == 0) rp.deliver(true);
-              },
-              [=](caf::error&) mutable {
-                // Already gone: nothing of it can still be written.
-                if (--*remaining == 0) rp.deliver(true);
-              });
+              .then([one_done](bool) mutable { one_done(); },
+                    [one_done](caf::error&) mutable { one_done(); });
         }
         return rp;
       },
-      [=](reopen_atom, std::vector<std::string> uris) {
-        auto& st = self->state;
-        for (const auto& uri : uris) {
-          auto it = st.closing.find(uri);
-          if (it != st.closing.end()) st.closing.erase(it);
-        }
-        std::vector<Parked> parked;
-        parked.swap(st.parked);
-        for (auto& p : parked) {
-          if (closed(st, p.op.parent)) {
-            st.parked.push_back(std::move(p));
-          } else {
-            dispatch(self, *ctx, *pool, p.rp, p.op);
-          }
-        }
+      [=](reopen_atom, const std::vector<std::string>& uris) {
+        reopen(self, *ctx, *pool, caf::actor_cast<caf::actor_addr>(self->current_sender()), uris);
       },
       [=](stop_atom) {
         for (auto& [key, entry] : self->state.lists) self->send(entry.actor, stop_atom::value);
         self->state.lists.clear();
+        self->state.keys.clear();
         self->quit();
       },
       [=](idle_atom, const std::string& key, uint64_t received) {
-        auto& lists = self->state.lists;
-        auto it = lists.find(key);
+        auto& st = self->state;
+        auto it = st.lists.find(key);
         // Only when nothing is in flight to it; otherwise it will ask again.
-        if (it == lists.end() || it->second.forwarded != received) return;
+        if (it == st.lists.end() || it->second.forwarded != received) return;
         if (caf::actor_cast<caf::actor>(self->current_sender()) != it->second.actor) return;
         self->send(it->second.actor, stop_atom::value);
-        lists.erase(it);
+        forget(st, it);
       },
   };
 }

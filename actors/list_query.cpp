@@ -69,8 +69,6 @@ bool ListQuery::needs_body() const {
 bool ListQuery::load(std::string_view id, int64_t ts, bool deleted, Candidate* out) {
   ListEntry& e = out->entry;
   e.id = std::string(id);
-  e.last_modified = ts;
-  e.deleted = deleted;
   if (deleted) {
     e.text = catalog::tombstone_text(id, ts);
   } else if (!snapshot_.get(keys::object(lp_, id), &e.text)) {

@@ -22,8 +22,6 @@ namespace ratchet {
 
 struct ListEntry {
   std::string id;
-  int64_t last_modified = 0;
-  bool deleted = false;
   std::string text;  // as served (projected by _fields)
 };
 
@@ -33,6 +31,7 @@ struct ListPage {
   std::string next_nonce;  // the nonce inside next_token
 };
 
+// Holds references: the snapshot and the query must outlive it.
 class ListQuery {
  public:
   // Whether an object (by id) may be listed for the caller.
@@ -43,6 +42,9 @@ class ListQuery {
   // from the permission index): costs what they number, not the list.
   ListQuery(const Snapshot& snapshot, std::string lp, const Query& query,
             std::vector<std::string> ids);
+
+  ListQuery(const ListQuery&) = delete;
+  ListQuery& operator=(const ListQuery&) = delete;
 
   // One page of at most `limit` entries; tombstones only when
   // `tombstones` (and the query's filters allow them).

@@ -71,21 +71,6 @@ void ListWriter::load() {
 
 bool ListWriter::needs_committed_state(const Op& op) { return op.plural && op.verb == kDelete; }
 
-std::vector<std::string> ListWriter::doomed(const Op& op) {
-  std::vector<std::string> uris;
-  if (!has_children_ || op.verb != kDelete) return uris;
-  pending_.refresh();
-  if (!op.plural) {
-    if (load_object(op.id).exists) uris.push_back(object_uri(type_, parent_, op.id));
-    return uris;
-  }
-  auto snapshot = ctx_.engine.snapshot();
-  for (ChangeWalk walk(*snapshot, lp_, true); walk.valid(); walk.next()) {
-    if (!walk.deleted()) uris.push_back(object_uri(type_, parent_, walk.id()));
-  }
-  return uris;
-}
-
 ListWriter::Stored ListWriter::load_object(const std::string& id) {
   Stored s;
   s.exists = pending_.get(keys::object(lp_, id), &s.text);
@@ -96,16 +81,14 @@ ListWriter::Stored ListWriter::load_object(const std::string& id) {
   return s;
 }
 
-bool ListWriter::parent_exists() {
-  const ResourceType* parent_type = ctx_.registry.parent_of(type_);
-  if (!parent_type || parent_seen_) return true;
+std::optional<Result> ListWriter::parent_missing() {
   // A live writer's parent cannot disappear: deleting it closes this list
   // first. So a positive answer is kept.
-  auto [grandparent, id] = split_uri(parent_);
-  std::string ignored;
-  parent_seen_ = pending_.get(
-      keys::object(keys::list_prefix(grandparent, parent_type->name), id), &ignored);
-  return parent_seen_;
+  if (parent_seen_ || catalog::parent_exists(pending_, ctx_.registry, type_, parent_, nullptr)) {
+    parent_seen_ = true;
+    return std::nullopt;
+  }
+  return Result::of(errors::parent_missing(std::string(split_uri(parent_).second), type_.parent));
 }
 
 int64_t ListWriter::stamp(bool has_client_ts, int64_t client_ts) {
@@ -120,7 +103,7 @@ int64_t ListWriter::stamp(bool has_client_ts, int64_t client_ts) {
 }
 
 Result ListWriter::deny(const Op& op) const {
-  return Result::of(op.user_id.empty() ? errors::unauthenticated() : errors::forbidden());
+  return Result::of(errors::not_allowed(op.user_id));
 }
 
 std::optional<Result> ListWriter::preconditions(const Op& op, const Stored& existing) const {
@@ -178,7 +161,7 @@ void ListWriter::store(const std::string& id, int64_t ts, const std::string& dat
     pending_.del(keys::change(lp_, old.ts, id));
   } else {
     std::string tomb;
-    if (!old.generated && pending_.get(keys::tombstone(lp_, id), &tomb)) {
+    if (pending_.get(keys::tombstone(lp_, id), &tomb)) {
       pending_.del(keys::tombstone(lp_, id));
       pending_.del(keys::change(lp_, catalog::decode_int(tomb), id));
     }
@@ -266,11 +249,27 @@ void ListWriter::purge_members_below(const ResourceType& type, const std::string
 
 Result ListWriter::apply(const Op& op) {
   pending_.refresh();
+  Pending::Mark mark = pending_.mark();
+  int64_t ts = ts_, count = count_;
+  bool ts_dirty = ts_dirty_, members_dirty = members_dirty_;
+  try {
+    return apply_op(op);
+  } catch (...) {
+    pending_.rollback(mark);
+    ts_ = ts;
+    count_ = count;
+    ts_dirty_ = ts_dirty;
+    members_dirty_ = members_dirty;
+    throw;
+  }
+}
+
+Result ListWriter::apply_op(const Op& op) {
   try {
     if (op.plural) {
       switch (op.verb) {
         case kGet:
-        case kHead: return touch();
+        case kHead: return assign_timestamp();
         case kPost: return create(op);
         case kDelete: return delete_list(op);
         default: break;
@@ -285,13 +284,16 @@ Result ListWriter::apply(const Op& op) {
     }
     return Result::of(errors::method_not_allowed());
   } catch (const Json::exception& e) {
-    // Stored documents are ours and valid; a body that fails here is the
-    // client's (for instance a process hook rejecting it).
-    return Result::of(errors::invalid("body", std::nullopt, e.what()));
+    // Stored documents are ours and bodies were checked by the frontend and
+    // the type's check: what fails here is a client's document meeting a
+    // hook's expectations.
+    return Result::of(errors::invalid("body", std::nullopt, json_error_message(e)));
   }
 }
 
-Result ListWriter::touch() {
+// A list read before any write gets its timestamp now, persisted (§2.4 invariant 3).
+Result ListWriter::assign_timestamp() {
+  if (auto missing = parent_missing()) return *missing;
   if (ts_ == 0) {
     ts_ = now_ms();
     ts_dirty_ = true;
@@ -301,12 +303,39 @@ Result ListWriter::touch() {
   return r;
 }
 
+std::optional<Result> ListWriter::refuse_by_type(const Op& op, const std::string& id,
+                                                  std::string* author) {
+  catalog::StoredAcls acls(pending_);
+  // Kinto scopes accounts by owner: for a caller who may create, a stranger's
+  // id is a mismatch (400) whether it exists or not.
+  if (!type_.before_write || !ctx_.permissions.can_create(acls, op.principals, type_, parent_)) {
+    return std::nullopt;
+  }
+  return author_of(op, id, author);
+}
+
+std::optional<Result> ListWriter::check_data(const std::string& data) const {
+  if (!type_.check) return std::nullopt;
+  std::vector<ErrorDetail> problems;
+  type_.check(parse_json(data), problems);
+  if (problems.empty()) return std::nullopt;
+  return Result::of(errors::invalid(std::move(problems)));
+}
+
+std::string ListWriter::new_id() {
+  if (!type_.ids.generate) return "";
+  std::string id;
+  do {  // a collision is unlikely, not impossible (8-character names)
+    id = type_.ids.generate();
+  } while (load_object(id).exists);
+  return id;
+}
+
 Result ListWriter::create(const Op& op) {
-  // A generated id is new: nothing to look up.
-  std::string id = !op.id.empty()        ? op.id
-                   : type_.ids.generate ? type_.ids.generate()
-                                        : "";  // refused below: the frontend found no id
-  Stored existing = op.id.empty() ? Stored{.generated = true} : load_object(id);
+  std::string id = op.id.empty() ? new_id() : op.id;
+  std::string author;
+  if (auto refused = refuse_by_type(op, id, &author)) return *refused;
+  Stored existing = load_object(id);
   catalog::StoredAcls acls(pending_);
   const Permissions& perms = ctx_.permissions;
   if (existing.exists) {
@@ -320,15 +349,14 @@ Result ListWriter::create(const Op& op) {
     return r;
   }
   if (!perms.can_create(acls, op.principals, type_, parent_)) return deny(op);
-  if (!parent_exists()) {
-    auto [grandparent, pid] = split_uri(parent_);
-    return Result::of(errors::parent_missing(std::string(pid), type_.parent));
-  }
+  if (auto missing = parent_missing()) return *missing;
   if (op.has_error) return Result::of(op.error);
+  if (id.empty()) return Result::of(errors::invalid("body", std::string("data.id"), "Required"));
   if (auto failed = preconditions(op, existing)) return *failed;
-  std::string author;
   if (auto refused = author_of(op, id, &author)) return *refused;
-  std::string data = processed(op.has_data ? op.data : "{}", existing);
+  std::string data = op.has_data ? op.data : "{}";
+  if (auto invalid = check_data(data)) return *invalid;
+  data = processed(data, existing);
   std::string acl =
       acl_with_author(author, op.has_permissions ? parse_json(op.permissions) : Json::object());
   int64_t ts = stamp(op.has_client_ts, op.client_ts);
@@ -337,10 +365,8 @@ Result ListWriter::create(const Op& op) {
 }
 
 Result ListWriter::put(const Op& op) {
-  // The type's own rule first (Kinto scopes accounts by their owner, so a
-  // stranger's PUT on an existing account is refused as a mismatch, not 403).
   std::string author;
-  if (auto refused = author_of(op, op.id, &author)) return *refused;
+  if (auto refused = refuse_by_type(op, op.id, &author)) return *refused;
   Stored existing = load_object(op.id);
   catalog::StoredAcls acls(pending_);
   const Permissions& perms = ctx_.permissions;
@@ -349,13 +375,12 @@ Result ListWriter::put(const Op& op) {
                  (replacing ? perms.can_write(acls, op.principals, type_, parent_, op.id)
                             : perms.can_create(acls, op.principals, type_, parent_));
   if (!allowed) return deny(op);
-  if (!parent_exists()) {
-    auto [grandparent, pid] = split_uri(parent_);
-    return Result::of(errors::parent_missing(std::string(pid), type_.parent));
-  }
+  if (auto missing = parent_missing()) return *missing;
   if (op.has_error) return Result::of(op.error);
   if (auto failed = preconditions(op, existing)) return *failed;
+  if (auto refused = author_of(op, op.id, &author)) return *refused;
   std::string data = op.has_data ? op.data : existing.exists ? dump(data_of(existing.text)) : "{}";
+  if (auto invalid = check_data(data)) return *invalid;
   data = processed(data, existing);
   Json acl = op.has_permissions ? parse_json(op.permissions)
              : existing.exists  ? parse_json(existing.acl.empty() ? "{}" : existing.acl)
@@ -365,8 +390,8 @@ Result ListWriter::put(const Op& op) {
   bool client_ts = op.has_client_ts && (!existing.exists || op.client_ts > existing.ts);
   int64_t ts = stamp(client_ts, op.client_ts);
   store(op.id, ts, data, acl_text, existing);
-  return object_result(existing.exists ? 200 : 201, op, author, catalog::object_text(op.id, ts, data), ts,
-                       acl_text);
+  return object_result(existing.exists ? 200 : 201, op, author,
+                       catalog::object_text(op.id, ts, data), ts, acl_text);
 }
 
 Result ListWriter::patch(const Op& op) {
@@ -390,14 +415,15 @@ Result ListWriter::patch(const Op& op) {
     return Result::of(*err);
   }
   auto lm = data.find("last_modified");
-  bool client_ts = lm != data.end() && lm->is_number_integer() && lm->get<int64_t>() > existing.ts;
+  bool client_ts = lm != data.end() && lm->is_number_integer() &&
+                   lm->get<int64_t>() > existing.ts &&
+                   acceptable_client_timestamp(lm->get<int64_t>(), now_ms());
   int64_t client_value = client_ts ? lm->get<int64_t>() : 0;
   data.erase("id");
   data.erase("last_modified");
-  std::vector<ErrorDetail> problems;
-  if (type_.check) type_.check(data, problems);
-  if (!problems.empty()) return Result::of(errors::invalid(std::move(problems)));
-  std::string data_text = processed(dump(data), existing);
+  std::string data_text = dump(data);
+  if (auto invalid = check_data(data_text)) return *invalid;
+  data_text = processed(data_text, existing);
   std::string acl_text = acl_with_author(author, std::move(acl));
   int64_t ts = stamp(client_ts, client_value);
   store(op.id, ts, data_text, acl_text, existing);
@@ -408,80 +434,6 @@ Result ListWriter::patch(const Op& op) {
     return r;
   }
   return object_result(200, op, author, text, ts, acl_text);
-}
-
-Result ListWriter::delete_object(const Op& op) {
-  Stored existing = load_object(op.id);
-  catalog::StoredAcls acls(pending_);
-  const Permissions& perms = ctx_.permissions;
-  if (!existing.exists) {
-    if (!perms.can_read_all(acls, op.principals, type_, parent_)) return deny(op);
-    return Result::of(errors::object_missing(op.id, type_.name));
-  }
-  if (!perms.can_write(acls, op.principals, type_, parent_, op.id)) return deny(op);
-  if (op.has_error) return Result::of(op.error);
-  if (auto failed = preconditions(op, existing)) return *failed;
-  bool client_ts = op.has_client_ts && op.client_ts > existing.ts;
-  int64_t ts = stamp(client_ts, op.client_ts);
-  remove(op.id, ts, existing);
-  Result r;
-  r.timestamp = ts;
-  r.body = "{\"data\":" + catalog::tombstone_text(op.id, ts) + "}";
-  return r;
-}
-
-Result ListWriter::delete_list(const Op& op) {
-  catalog::StoredAcls acls(pending_);
-  const Permissions& perms = ctx_.permissions;
-  bool all = perms.can_write_all(acls, op.principals, type_, parent_);
-  auto snapshot = ctx_.engine.snapshot();
-  std::vector<ErrorDetail> ignored;  // the frontend reported them
-  Query query = parse_query(op.params, now_ms(), ignored);
-  // Without write on the whole list, only objects the caller may write
-  // individually are deleted (§7.5).
-  ListQuery list =
-      all ? ListQuery(*snapshot, lp_, query, [](std::string_view) { return true; })
-          : ListQuery(*snapshot, lp_, query,
-                      catalog::granted_ids(*snapshot, lp_, object_uri(type_, parent_, ""),
-                                           op.principals, {"write"}));
-  ListPage page = list.page(ctx_.settings.page_size(query.limit), /*tombstones=*/false);
-  if (!all && page.entries.empty() && !perms.can_create(acls, op.principals, type_, parent_)) {
-    return deny(op);
-  }
-  if (!parent_exists()) {
-    auto [grandparent, pid] = split_uri(parent_);
-    return Result::of(errors::parent_missing(std::string(pid), type_.parent));
-  }
-  if (op.has_error) return Result::of(op.error);
-  if (query.after && !ctx_.delete_tokens.redeem(query.token_nonce, now_ms())) {
-    return Result::of(errors::invalid("querystring", std::string("_token"),
-                                      "_token was already used or has expired."));
-  }
-  if (op.if_none_match.kind == Precondition::kAny ||
-      (op.if_match.kind == Precondition::kValue && op.if_match.value != ts_)) {
-    Result r = Result::of(errors::precondition_failed(""));
-    r.timestamp = ts_;
-    return r;
-  }
-  std::string body = "{\"data\":[";
-  int64_t last = ts_;
-  for (size_t i = 0; i < page.entries.size(); ++i) {
-    const std::string& id = page.entries[i].id;
-    last = stamp(false, 0);
-    remove(id, last, load_object(id));
-    if (i) body += ',';
-    body += catalog::tombstone_text(id, last);
-  }
-  body += "]}";
-  Result r;
-  r.timestamp = last;
-  r.body = std::move(body);
-  if (!page.next_token.empty()) {
-    int64_t validity = ctx_.settings.pagination_token_validity_seconds * 1000;
-    ctx_.delete_tokens.issue(page.next_nonce, now_ms() + validity);
-  }
-  r.next_token = std::move(page.next_token);
-  return r;
 }
 
 Batch ListWriter::seal() {

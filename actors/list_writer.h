@@ -22,15 +22,16 @@ class ListWriter {
  public:
   ListWriter(Context& ctx, const ResourceType& type, std::string parent);
 
-  // URIs of objects that `op` may delete and that have children: their
-  // subtrees must be closed to writers before `op` is applied.
-  std::vector<std::string> doomed(const Op& op);
+  // URIs of the objects `op` will delete that have children: their subtrees
+  // must be closed to writers before `op` is applied. Empty when `op` is
+  // not such a delete, or will be refused. Changes nothing.
+  std::vector<std::string> subtrees_to_close(const Op& op);
   // True when `op` walks the whole list, so it must see committed state
   // only: the owner commits the batch first.
   static bool needs_committed_state(const Op& op);
 
-  // Applies one Op to the batch and returns its answer; the answer may be
-  // given once the batch is committed.
+  // Applies one Op to the batch and returns its answer, to be given once the
+  // batch is committed. Atomic: when it throws, the batch is as before.
   Result apply(const Op& op);
 
   // True when the batch being built holds writes.
@@ -50,16 +51,34 @@ class ListWriter {
     std::string text;  // object as stored
     int64_t ts = 0;
     std::string acl;
-    bool generated = false;  // a server-generated id: no tombstone to look for
+  };
+
+  // What a DELETE would do: its refusal, or the ids it removes.
+  struct DeletePlan {
+    std::optional<Result> refusal;
+    std::vector<std::string> ids;
+    std::string used_nonce;  // plural: the _token's nonce, redeemed when applied
+    std::string next_token;  // plural: the page after, and its nonce
+    std::string next_nonce;
+    int64_t page_size = 0;
   };
 
   void load();
+  Result apply_op(const Op& op);
+  DeletePlan plan_delete(const Op& op);
+  // The 404 of a missing parent (a records list whose collection is gone).
+  std::optional<Result> parent_missing();
   Stored load_object(const std::string& id);
-  bool parent_exists();
   int64_t stamp(bool has_client_ts, int64_t client_ts);
   Result deny(const Op& op) const;
   // Steps 3-6 of the precondition algorithm (§5.2); nullopt: proceed.
   std::optional<Result> preconditions(const Op& op, const Stored& existing) const;
+  // The type's before_write hook run early, for callers who may create.
+  std::optional<Result> refuse_by_type(const Op& op, const std::string& id, std::string* author);
+  // The type's data check on what would be stored.
+  std::optional<Result> check_data(const std::string& data) const;
+  // A generated id no object has.
+  std::string new_id();
   // The type's before_write hook: the author to record, or a refusal.
   std::optional<Result> author_of(const Op& op, const std::string& id, std::string* author) const;
   std::string acl_with_author(const std::string& author, Json acl) const;
@@ -76,7 +95,7 @@ class ListWriter {
   Result object_result(int status, const Op& op, const std::string& author,
                        const std::string& text, int64_t ts, const std::string& acl) const;
 
-  Result touch();
+  Result assign_timestamp();
   Result create(const Op& op);
   Result put(const Op& op);
   Result patch(const Op& op);

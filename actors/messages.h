@@ -34,7 +34,7 @@ typename Inspector::result_type inspect(Inspector& f, Op& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, Result& x) {
-  return f(caf::meta::type_name("Result"), x.status, x.errno_, x.timestamp, x.body, x.next_token,
+  return f(caf::meta::type_name("Result"), x.status, x.errno_, x.timestamp, x.body, x.next_token, x.page_size,
            x.total, x.alert, x.cache_expires);
 }
 

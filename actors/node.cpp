@@ -15,6 +15,7 @@
 #include "actors/messages.h"
 #include "actors/read_path.h"
 #include "core/timestamp.h"
+#include "store/engine.h"
 #include "store/keys.h"
 
 namespace ratchet {
@@ -94,6 +95,9 @@ struct Node::Impl {
   // user id -> (membership version, principals)
   std::unordered_map<std::string, std::pair<uint64_t, std::vector<std::string>>> principals;
 };
+
+Node::Node(const Registry& registry, const Settings& settings)
+    : Node(registry, settings, open_engine(settings.storage_backend, settings.storage_path)) {}
 
 Node::Node(const Registry& registry, const Settings& settings, std::unique_ptr<Engine> engine)
     : impl_(std::make_unique<Impl>(registry, settings, std::move(engine))) {}

@@ -11,17 +11,21 @@
 #include <string>
 #include <vector>
 
-#include "actors/context.h"
+#include "actors/write_stats.h"
 #include "core/op.h"
 #include "core/registry.h"
 #include "core/settings.h"
-#include "store/engine.h"
 
 namespace ratchet {
 
+class Engine;
+
 class Node {
  public:
-  // `registry` and `settings` must outlive the node.
+  // `registry` and `settings` must outlive the node. The first form opens
+  // the engine the settings name (storage_backend, storage_path) and throws
+  // StoreError when it cannot.
+  Node(const Registry& registry, const Settings& settings);
   Node(const Registry& registry, const Settings& settings, std::unique_ptr<Engine> engine);
   ~Node();
   Node(const Node&) = delete;

@@ -53,12 +53,6 @@ void add_implied(const Registry& registry, const ResourceType& type, const std::
   if (!children.empty()) out.insert("read:attributes");
 }
 
-bool any_of(const std::vector<std::string>& granted, const std::vector<std::string>& principals) {
-  return std::any_of(granted.begin(), granted.end(), [&](const std::string& p) {
-    return std::find(principals.begin(), principals.end(), p) != principals.end();
-  });
-}
-
 class Collector {
  public:
   Collector(Context& ctx, const Snapshot& snapshot, const Op& op)
@@ -90,16 +84,19 @@ class Collector {
   void from_settings() {
     for (const ResourceType& type : ctx_.registry.types()) {
       if (type.per_user) continue;
-      for (const char* perm : {"read", "write"}) {
-        if (!any_of(ctx_.settings.grants(type.name, perm), principals_)) continue;
-        each_object(type, [&](const Chain& chain) { add(chain, perm); });
-      }
-      if (!any_of(ctx_.settings.grants(type.name, "create"), principals_)) continue;
       const ResourceType* parent = ctx_.registry.parent_of(type);
-      if (!parent) {
+      // Read/write grants expand to every object of types at most two levels
+      // deep, as Kinto does for buckets, collections and groups (records
+      // would be every record in the store); create grants of top-level
+      // types show on the root (§7.9).
+      bool shallow = !parent || !ctx_.registry.parent_of(*parent);
+      for (const char* perm : {"read", "write"}) {
+        if (shallow && granted_by_setting(ctx_.settings, principals_, type.name, perm)) {
+          each_object(type, [&](const Chain& chain) { add(chain, perm); });
+        }
+      }
+      if (!parent && granted_by_setting(ctx_.settings, principals_, type.name, "create")) {
         root_.insert(type.name + ":create");
-      } else {
-        each_object(*parent, [&](const Chain& chain) { add(chain, type.name + ":create"); });
       }
     }
   }
@@ -171,6 +168,12 @@ std::optional<Error> check_fields(const Registry& registry, const Query& query) 
       return errors::invalid("querystring", f.field, "Unknown filter field '" + f.field + "'");
     }
   }
+  for (const auto& f : query.fields) {
+    std::string root = f.substr(0, f.find('.'));
+    if (!known.count(root)) {
+      return errors::invalid("querystring", std::string("_fields"), "Fields " + f + " do not exist");
+    }
+  }
   for (size_t i = 0; i < query.client_sort_keys; ++i) {
     if (!known.count(query.sort[i].field)) {
       return errors::invalid("querystring", std::string("_sort"),
@@ -183,8 +186,8 @@ std::optional<Error> check_fields(const Registry& registry, const Query& query) 
 }  // namespace
 
 Result list_permissions(Context& ctx, const Snapshot& snapshot, const Op& op) {
-  if (!any_of(ctx.settings.grants("permissions", "read"), op.principals)) {
-    return Result::of(op.user_id.empty() ? errors::unauthenticated() : errors::forbidden());
+  if (!granted_by_setting(ctx.settings, op.principals, "permissions", "read")) {
+    return Result::of(errors::not_allowed(op.user_id));
   }
   std::vector<ErrorDetail> problems;
   Query query = parse_query(op.params, now_ms(), problems);
@@ -217,7 +220,8 @@ Result list_permissions(Context& ctx, const Snapshot& snapshot, const Op& op) {
     r.total = static_cast<int64_t>(entries.size());
     return r;
   }
-  size_t limit = static_cast<size_t>(ctx.settings.page_size(query.limit));
+  r.page_size = ctx.settings.page_size(query.limit);
+  size_t limit = static_cast<size_t>(r.page_size);
   if (entries.size() > limit) {
     entries.resize(limit);
     r.next_token = page_token(query, sort_values(query, entries.back()), "");

@@ -13,22 +13,17 @@
 namespace ratchet {
 namespace {
 
-Result deny(const Op& op) {
-  return Result::of(op.user_id.empty() ? errors::unauthenticated() : errors::forbidden());
-}
+Result deny(const Op& op) { return Result::of(errors::not_allowed(op.user_id)); }
 
 // Whether the parent object exists; sets the cache duration it gives its
 // children, if it declares one.
 bool parent_exists(Context& ctx, const Snapshot& snapshot, const ResourceType& type,
                    const std::string& parent, Result& result) {
-  const ResourceType* parent_type = ctx.registry.parent_of(type);
-  if (!parent_type) return true;
-  auto [grandparent, id] = split_uri(parent);
   std::string text;
-  if (!snapshot.get(keys::object(keys::list_prefix(grandparent, parent_type->name), id), &text)) {
-    return false;
-  }
-  const std::string& field = parent_type->children_cache_field;
+  if (!catalog::parent_exists(snapshot, ctx.registry, type, parent, &text)) return false;
+  const ResourceType* parent_type = ctx.registry.parent_of(type);
+  const std::string& field = parent_type ? parent_type->children_cache_field : "";
+  // Parse the parent only when it may hold the field.
   if (!field.empty() && text.find("\"" + field + "\"") != std::string::npos) {
     auto value = find_field(parse_json(text), field);
     if (value && value->is_number_integer()) result.cache_expires = value->get<int64_t>();
@@ -97,10 +92,12 @@ std::optional<Result> read_list(Context& ctx, const Snapshot& snapshot, const Op
   std::vector<std::string> shared;
   if (!all) {
     shared = catalog::granted_ids(snapshot, lp, object_uri(type, op.parent, ""), op.principals, {});
-    if (shared.empty() && type.anonymous_list_refusal && op.user_id.empty()) {
-      return Result::of(*type.anonymous_list_refusal);
+    if (shared.empty()) {
+      if (!perms.can_create(acls, op.principals, type, op.parent)) return deny(op);
+      if (type.anonymous_list_refusal && op.user_id.empty()) {
+        return Result::of(*type.anonymous_list_refusal);
+      }
     }
-    if (shared.empty() && !perms.can_create(acls, op.principals, type, op.parent)) return deny(op);
   }
   if (op.has_error) return Result::of(op.error);
   Result r;
@@ -124,7 +121,8 @@ std::optional<Result> read_list(Context& ctx, const Snapshot& snapshot, const Op
     return r;
   }
   // Tombstones carry no ACL: only those who read the whole list see them (§4.3).
-  ListPage page = list.page(ctx.settings.page_size(query.limit), all);
+  r.page_size = ctx.settings.page_size(query.limit);
+  ListPage page = list.page(r.page_size, all);
   std::string body = "{\"data\":[";
   for (size_t i = 0; i < page.entries.size(); ++i) {
     if (i) body += ',';

@@ -5,6 +5,7 @@
 
 #include "core/op.h"
 #include "core/password.h"
+#include "core/permissions.h"
 
 namespace ratchet {
 namespace {
@@ -27,13 +28,6 @@ void check_account(const Json& data, std::vector<ErrorDetail>& problems) {
   }
 }
 
-bool is_administrator(const Settings& settings, const std::vector<std::string>& principals) {
-  for (const auto& p : settings.grants("account", "write")) {
-    if (std::find(principals.begin(), principals.end(), p) != principals.end()) return true;
-  }
-  return false;
-}
-
 }  // namespace
 
 void add_accounts(Registry& registry, const Settings& settings) {
@@ -52,7 +46,7 @@ void add_accounts(Registry& registry, const Settings& settings) {
           },
       .before_write = [s](const Op& op, const std::string& id,
                           std::string& author) -> std::optional<Error> {
-        bool admin = is_administrator(*s, op.principals);
+        bool admin = granted_by_setting(*s, op.principals, "account", "write");
         if (op.user_id.empty() || admin) {
           author = kAccountPrefix + id;  // the account writes itself
           return std::nullopt;

@@ -94,6 +94,10 @@ Error forbidden() {
   return make(403, kForbidden, "Forbidden", "This user cannot access this resource.");
 }
 
+Error not_allowed(const std::string& user_id) {
+  return user_id.empty() ? unauthenticated() : forbidden();
+}
+
 Error method_not_allowed() {
   return make(405, kMethodNotAllowed, "Method Not Allowed",
               "Method not allowed on this endpoint.");

@@ -55,6 +55,8 @@ Error object_missing(const std::string& id, const std::string& resource);  // 40
 Error parent_missing(const std::string& id, const std::string& resource);  // 404/111
 Error unauthenticated();                           // 401 errno 104
 Error forbidden();                                 // 403 errno 121
+// A refused request: 401 when anonymous (no user id), else 403 (§7.5).
+Error not_allowed(const std::string& user_id);
 Error method_not_allowed();                        // 405 errno 115
 Error not_acceptable();                            // 406 errno 107
 Error unsupported_media_type(const std::vector<std::string>& allowed);  // 415

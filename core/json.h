@@ -17,7 +17,10 @@ std::string dump(const Json& value);
 // A JSON string literal for `s`, quotes included.
 std::string quote(std::string_view s);
 
-// Parses `text`; throws Json::parse_error with a readable what().
+// Parses `text`; throws Json::exception.
 Json parse_json(std::string_view text);
+
+// What a Json::exception says, without nlohmann's "[json.exception...] " tag.
+std::string json_error_message(const Json::exception& e);
 
 }  // namespace ratchet

@@ -66,6 +66,7 @@ struct Result {
   int64_t timestamp = -1;  // ETag and Last-Modified when >= 0
   std::string body;        // JSON; empty for 304 and HEAD
   std::string next_token;  // plural GET: token of the next page, empty on the last
+  int64_t page_size = 0;   // with next_token: the page size (Next-Page's _limit)
   int64_t total = -1;      // plural HEAD: Total-Objects
   std::string alert;       // JSON of an Alert header (deprecations), empty: none
   int64_t cache_expires = -1;  // seconds the parent object lets anonymous clients cache, -1: unset

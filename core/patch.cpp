@@ -57,9 +57,7 @@ std::optional<Error> json_patch(Json ops, const std::vector<std::string>& valid,
   try {
     doc = doc.patch(ops);
   } catch (const Json::exception& e) {
-    std::string what = e.what();
-    size_t bracket = what.find("] ");
-    return failed(bracket == std::string::npos ? what : what.substr(bracket + 2));
+    return failed(json_error_message(e));
   }
   if (!doc.contains("data") || !doc["data"].is_object()) return failed("data must stay an object");
   data = doc["data"];

@@ -17,9 +17,15 @@ const std::vector<std::string_view> kAny{};
 
 }  // namespace
 
-bool Permissions::authenticated_only(const ResourceType& type,
-                                     const std::vector<std::string>& principals) const {
-  (void)type;
+bool granted_by_setting(const Settings& settings, const std::vector<std::string>& principals,
+                        const std::string& type, const std::string& perm) {
+  for (const auto& p : settings.grants(type, perm)) {
+    if (has(principals, p)) return true;
+  }
+  return false;
+}
+
+bool Permissions::authenticated(const std::vector<std::string>& principals) {
   return has(principals, kAuthenticated);
 }
 
@@ -27,9 +33,7 @@ bool Permissions::granted_by_settings(const std::vector<std::string>& principals
                                       const std::string& type,
                                       std::initializer_list<const char*> perms) const {
   for (const char* perm : perms) {
-    for (const auto& p : settings_.grants(type, perm)) {
-      if (has(principals, p)) return true;
-    }
+    if (granted_by_setting(settings_, principals, type, perm)) return true;
   }
   return false;
 }
@@ -52,7 +56,7 @@ bool Permissions::inherited(AclSource& acls, const std::vector<std::string>& pri
 bool Permissions::can_read(AclSource& acls, const std::vector<std::string>& principals,
                            const ResourceType& type, std::string_view parent,
                            std::string_view id) const {
-  if (type.per_user) return authenticated_only(type, principals);
+  if (type.per_user) return authenticated(principals);
   if (granted_by_settings(principals, type.name, {"read", "write"})) return true;
   std::string text;
   if (acls.acl(type, parent, id, &text) && acl_grants(text, kAny, principals)) return true;
@@ -62,7 +66,7 @@ bool Permissions::can_read(AclSource& acls, const std::vector<std::string>& prin
 bool Permissions::can_write(AclSource& acls, const std::vector<std::string>& principals,
                             const ResourceType& type, std::string_view parent,
                             std::string_view id) const {
-  if (type.per_user) return authenticated_only(type, principals);
+  if (type.per_user) return authenticated(principals);
   if (granted_by_settings(principals, type.name, {"write"})) return true;
   std::string text;
   if (acls.acl(type, parent, id, &text) && acl_grants(text, kWrite, principals)) return true;
@@ -71,7 +75,7 @@ bool Permissions::can_write(AclSource& acls, const std::vector<std::string>& pri
 
 bool Permissions::can_create(AclSource& acls, const std::vector<std::string>& principals,
                              const ResourceType& type, std::string_view parent) const {
-  if (type.per_user) return authenticated_only(type, principals);
+  if (type.per_user) return authenticated(principals);
   if (granted_by_settings(principals, type.name, {"create", "write"})) return true;
   const ResourceType* p = registry_.parent_of(type);
   if (!p) return false;
@@ -87,20 +91,17 @@ bool Permissions::can_create(AclSource& acls, const std::vector<std::string>& pr
 
 bool Permissions::can_read_all(AclSource& acls, const std::vector<std::string>& principals,
                                const ResourceType& type, std::string_view parent) const {
-  if (type.per_user) return authenticated_only(type, principals);
+  if (type.per_user) return authenticated(principals);
   if (granted_by_settings(principals, type.name, {"read", "write"})) return true;
   return inherited(acls, principals, type, parent, kReadWrite);
 }
 
 bool Permissions::can_write_all(AclSource& acls, const std::vector<std::string>& principals,
                                 const ResourceType& type, std::string_view parent) const {
-  if (type.per_user) return authenticated_only(type, principals);
+  if (type.per_user) return authenticated(principals);
   if (granted_by_settings(principals, type.name, {"write"})) return true;
   return inherited(acls, principals, type, parent, kWrite);
 }
 
-bool Permissions::listed(std::string_view acl, const std::vector<std::string>& principals) {
-  return acl_grants(acl, kAny, principals);
-}
 
 }  // namespace ratchet

@@ -21,6 +21,10 @@ class AclSource {
                    std::string* text) = 0;
 };
 
+// True when a `<type>_<perm>_principals` setting names one of `principals`.
+bool granted_by_setting(const Settings& settings, const std::vector<std::string>& principals,
+                        const std::string& type, const std::string& perm);
+
 class Permissions {
  public:
   Permissions(const Registry& registry, const Settings& settings)
@@ -44,10 +48,6 @@ class Permissions {
   // Write every `type` object under `parent` (plural DELETE).
   bool can_write_all(AclSource& acls, const std::vector<std::string>& principals,
                      const ResourceType& type, std::string_view parent) const;
-  // Whether an object shows in a list the caller cannot read whole: any
-  // permission in the object's own ACL (PROTOCOL.md §16).
-  static bool listed(std::string_view acl, const std::vector<std::string>& principals);
-
  private:
   // True when one of `perms` on an ancestor of (type, parent) -- the parent
   // and up -- grants one of `principals`.
@@ -56,8 +56,7 @@ class Permissions {
                  const std::vector<std::string_view>& perms) const;
   bool granted_by_settings(const std::vector<std::string>& principals, const std::string& type,
                            std::initializer_list<const char*> perms) const;
-  bool authenticated_only(const ResourceType& type,
-                          const std::vector<std::string>& principals) const;
+  static bool authenticated(const std::vector<std::string>& principals);
 
   const Registry& registry_;
   const Settings& settings_;

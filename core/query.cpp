@@ -314,8 +314,6 @@ void subset(const Json& from, const std::vector<std::string>& path, size_t i, Js
 
 }  // namespace
 
-bool Query::has_field_filters() const { return !filters.empty(); }
-
 Query parse_query(const Params& params, int64_t now, std::vector<ErrorDetail>& problems) {
   Parser parser(now, problems);
   for (const auto& [name, value] : params) parser.param(name, value);

@@ -45,7 +45,6 @@ struct Query {
 
   // True when the order is the modification index's: by last_modified only.
   bool index_order() const { return sort.size() == 2 && sort[0].field == "last_modified"; }
-  bool has_field_filters() const;
 };
 
 using Params = std::vector<std::pair<std::string, std::string>>;

@@ -103,8 +103,11 @@ void check_group(const Json& data, std::vector<ErrorDetail>& problems) {
 
 void check_collection(const Json& data, std::vector<ErrorDetail>& problems) {
   auto it = data.find("cache_expires");
-  if (it != data.end() && !it->is_number_integer()) {
-    problems.push_back({"body", std::string("data.cache_expires"), dump(*it) + " is not an integer"});
+  constexpr int64_t kMax = INT64_C(1) << 31;
+  if (it != data.end() &&
+      (!it->is_number_integer() || it->get<int64_t>() < 0 || it->get<int64_t>() > kMax)) {
+    problems.push_back({"body", std::string("data.cache_expires"),
+                        dump(*it) + " is not an integer from 0 to " + std::to_string(kMax)});
   }
 }
 

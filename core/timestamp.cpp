@@ -16,6 +16,11 @@ int64_t next_timestamp(int64_t current, std::optional<int64_t> client_value, int
   return *client_value;
 }
 
+bool acceptable_client_timestamp(int64_t ts, int64_t now) {
+  constexpr int64_t kDayMs = 24 * 3600 * 1000;
+  return ts >= 0 && ts < now + kDayMs;
+}
+
 std::string etag(int64_t ts) { return "\"" + std::to_string(ts) + "\""; }
 
 std::string http_date(int64_t ts_ms) {

@@ -18,6 +18,11 @@ int64_t now_ms();
 //                              list timestamp unchanged)
 int64_t next_timestamp(int64_t current, std::optional<int64_t> client_value, int64_t now);
 
+// Whether a client-supplied timestamp is honoured at all: within
+// [0, now + 24 h), the range _since and _before accept (a later value would
+// become a list timestamp no client could then ask changes since).
+bool acceptable_client_timestamp(int64_t ts, int64_t now);
+
 // `"1432208041618"`: an ETag holds the decimal value inside double quotes.
 std::string etag(int64_t ts);
 

@@ -12,7 +12,6 @@
 #include "core/plugins.h"
 #include "core/settings.h"
 #include "http/server.h"
-#include "store/engine.h"
 
 extern char** environ;
 
@@ -44,15 +43,14 @@ int serve(const std::string& name, const Registry& app_registry, const std::stri
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  std::unique_ptr<Engine> engine;
+  std::unique_ptr<Node> node;
   try {
-    engine = open_engine(settings.storage_backend, settings.storage_path);
+    node = std::make_unique<Node>(registry, settings);
   } catch (const std::exception& e) {
     spdlog::critical("cannot open storage: {}", e.what());
     return 1;
   }
-  Node node(registry, settings, std::move(engine));
-  HttpServer server(node);
+  HttpServer server(*node);
   int bound = server.bind(settings.http_host, settings.http_port);
   if (bound < 0) {
     spdlog::critical("cannot listen on {}:{}", settings.http_host, settings.http_port);

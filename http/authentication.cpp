@@ -53,23 +53,23 @@ std::string Authenticator::account(const std::string& user, const std::string& p
                                    const std::string& authorization) {
   auto text = node_.stored("account", "", user);
   if (!text) return "";
+  std::string key = sha256_hex(authorization);
   int64_t now = now_ms();
   {
     std::lock_guard<std::mutex> lock(mu_);
-    auto it = accounts_.find(authorization);
+    auto it = accounts_.find(key);
     if (it != accounts_.end() && it->second.account_text == *text && it->second.expires_ms > now) {
-      return kAccountPrefix + user;
+      return it->second.matched ? kAccountPrefix + user : "";
     }
   }
   Json account = Json::parse(*text, nullptr, false);
-  if (!account.is_object() || !account.contains("password") || !account["password"].is_string() ||
-      !verify_password(password, account["password"].get<std::string>())) {
-    return "";
-  }
+  bool matched = account.is_object() && account.contains("password") &&
+                 account["password"].is_string() &&
+                 verify_password(password, account["password"].get<std::string>());
   std::lock_guard<std::mutex> lock(mu_);
   if (accounts_.size() > 10000) accounts_.clear();
-  accounts_[authorization] = {*text, now + node_.settings().account_cache_ttl_seconds * 1000LL};
-  return kAccountPrefix + user;
+  accounts_[key] = {*text, matched, now + node_.settings().account_cache_ttl_seconds * 1000LL};
+  return matched ? kAccountPrefix + user : "";
 }
 
 }  // namespace ratchet

@@ -6,9 +6,10 @@
 //              identifier = hex HMAC-SHA256 of "user:password" keyed by
 //              userid_hmac_secret.
 //   account:   the password matches the bcrypt hash of account <user>;
-//              identifier = the user name. Checks are cached for
-//              account_cache_ttl_seconds, and forgotten as soon as the
-//              account changes.
+//              identifier = the user name. Checks (failed ones too: bcrypt
+//              is slow on purpose) are remembered for
+//              account_cache_ttl_seconds, keyed by a hash of the
+//              credentials, and forgotten as soon as the account changes.
 // Thread-safe.
 #pragma once
 
@@ -32,12 +33,13 @@ class Authenticator {
                       const std::string& authorization);
 
   struct Checked {
-    std::string account_text;  // the account as it was when the password matched
+    std::string account_text;  // the account as it was when checked
+    bool matched;
     int64_t expires_ms;
   };
   Node& node_;
   std::mutex mu_;
-  std::unordered_map<std::string, Checked> accounts_;  // by Authorization header
+  std::unordered_map<std::string, Checked> accounts_;  // by SHA-256 of the Authorization header
 };
 
 }  // namespace ratchet

@@ -106,7 +106,7 @@ HttpResponse run_batch(const HttpRequest& request, const Settings& settings,
     try {
       doc = parse_json(request.body);
     } catch (const Json::exception& e) {
-      return HttpResponse::of(errors::invalid_json(e.what()));
+      return HttpResponse::of(errors::invalid_json(json_error_message(e)));
     }
   }
   if (!doc.is_object()) return HttpResponse::of(errors::invalid("body", std::nullopt, "Should be a JSON object"));
@@ -148,6 +148,9 @@ HttpResponse run_batch(const HttpRequest& request, const Settings& settings,
       sub = sub_request(request, again);
       res = dispatch(sub);
     }
+    // A server failure ends the batch and is its answer (§8.4); what ran
+    // before it stays (each sub-request commits on its own).
+    if (res.status >= 500) return res;
     responses.push_back(entry(sub, res));
   }
   HttpResponse out;

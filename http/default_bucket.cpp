@@ -22,6 +22,9 @@ std::optional<Error> ensure(Node& node, const std::string& type, const std::stri
   op.principals = principals;
   op.implicit = true;
   op.if_none_match.kind = Precondition::kAny;  // someone else may create it first
+  // The user writes it, even with explicit_permissions off (§12.1).
+  op.has_permissions = true;
+  op.permissions = dump(Json{{"write", {user_id}}});
   Result r = node.execute(op);
   if (r.status >= 500) return errors::backend_unavailable();
   return std::nullopt;

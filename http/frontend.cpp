@@ -1,5 +1,6 @@
 #include "http/frontend.h"
 
+#include <simdjson.h>
 #include <spdlog/spdlog.h>
 
 #include <chrono>
@@ -106,6 +107,20 @@ std::string iso_now() {
   return out;
 }
 
+// §4.1: the path and the querystring must be UTF-8 once percent-decoded.
+std::optional<Error> bad_encoding(const HttpRequest& request) {
+  auto utf8 = [](const std::string& s) { return simdjson::validate_utf8(s.data(), s.size()); };
+  if (!utf8(request.path)) return errors::bad_url();
+  for (const auto& [name, value] : request.params) {
+    if (!utf8(name) || !utf8(value)) {
+      return errors::invalid("querystring", std::nullopt,
+                             "A request with an incorrect encoding in the querystring was "
+                             "received. Please make sure your requests are encoded in UTF-8.");
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 HttpResponse Frontend::handle(const HttpRequest& request) {
@@ -156,9 +171,10 @@ HttpResponse Frontend::logged(const HttpRequest& request, const char* log_type, 
 }
 
 HttpResponse Frontend::dispatch(const HttpRequest& request, Exchange& exchange) {
+  if (auto err = bad_encoding(request)) return HttpResponse::of(*err);
+  exchange.user_id = authenticator_.user_id(request.header("Authorization"));
   if (node_.settings().included("default_bucket") && request.method != "OPTIONS" &&
       targets_default_bucket(request.path)) {
-    exchange.user_id = authenticator_.user_id(request.header("Authorization"));
     exchange.principals = node_.principals(exchange.user_id);
     HttpRequest personal = request;
     if (auto err = enter_default_bucket(node_, exchange.user_id, exchange.principals, personal)) {
@@ -202,7 +218,6 @@ HttpResponse Frontend::serve(const HttpRequest& request, Exchange& exchange) {
     r.set_header("Allow", allow_header(route.verbs()));
     return r;
   }
-  exchange.user_id = authenticator_.user_id(request.header("Authorization"));
   switch (route.kind) {
     case Route::kHello:
       exchange.principals = node_.principals(exchange.user_id);
@@ -262,11 +277,9 @@ HttpResponse Frontend::render(const Op& op, const HttpRequest& request, Result r
     r.set_header("Last-Modified", http_date(result.timestamp));
   }
   if (!result.next_token.empty()) {
-    std::vector<ErrorDetail> ignored;
-    int64_t limit = parse_query(op.params, now_ms(), ignored).limit;
     r.set_header("Next-Page", request.origin + request.path + "?" +
                                   query_without_paging(request.query) + "_limit=" +
-                                  std::to_string(node_.settings().page_size(limit)) +
+                                  std::to_string(result.page_size) +
                                   "&_token=" + encode_query_value(result.next_token));
   }
   if (!result.alert.empty()) r.set_header("Alert", result.alert);

@@ -49,7 +49,7 @@ void parse_query_params(Op& op, const HttpRequest& request) {
       int64_t ts = parse_count(value);
       if (ts < 0) {
         add(op, {"querystring", name, "Invalid value for last_modified"});
-      } else {
+      } else if (acceptable_client_timestamp(ts, now_ms())) {
         op.has_client_ts = true;
         op.client_ts = ts;
       }
@@ -137,19 +137,14 @@ void parse_envelope(Op& op, const Registry& registry, const ResourceType& type, 
   }
   auto lm = fields.find("last_modified");
   if (lm != fields.end()) {
-    if (lm->is_number_integer()) {
+    if (lm->is_number_integer() &&
+        acceptable_client_timestamp(lm->get<int64_t>(), now_ms())) {
       op.has_client_ts = true;
       op.client_ts = lm->get<int64_t>();
     }
     fields.erase(lm);
   }
-  if (op.plural && op.id.empty() && !type.ids.generate) {
-    add(op, {"body", std::string("data.id"), "Required"});
-  }
-  std::vector<ErrorDetail> problems;
-  if (type.check) type.check(fields, problems);
-  if (!problems.empty()) add(op, problems.front());
-  op.data = dump(fields);
+  op.data = dump(fields);  // the type's check runs in the writer, on what is stored
 }
 
 void parse_body(Op& op, const Registry& registry, const ResourceType& type,
@@ -167,11 +162,9 @@ void parse_body(Op& op, const Registry& registry, const ResourceType& type,
     try {
       body = parse_json(request.body);
     } catch (const Json::exception& e) {
-      std::string what = e.what();
-      size_t bracket = what.find("] ");
       if (!op.has_error) {
         op.has_error = true;
-        op.error = errors::invalid_json(bracket == std::string::npos ? what : what.substr(bracket + 2));
+        op.error = errors::invalid_json(json_error_message(e));
       }
       return;
     }

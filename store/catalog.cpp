@@ -29,6 +29,16 @@ int64_t list_count(const Reader& reader, const std::string& lp) {
   return reader.get(keys::count(lp), &v) ? decode_int(v) : 0;
 }
 
+bool parent_exists(const Reader& reader, const Registry& registry, const ResourceType& type,
+                   std::string_view parent, std::string* text) {
+  const ResourceType* parent_type = registry.parent_of(type);
+  if (!parent_type) return true;
+  auto [grandparent, id] = split_uri(parent);
+  std::string ignored;
+  return reader.get(keys::object(keys::list_prefix(grandparent, parent_type->name), id),
+                    text ? text : &ignored);
+}
+
 std::string object_text(std::string_view id, int64_t ts, std::string_view data) {
   std::string out = "{\"id\":";
   out += quote(id);

@@ -18,6 +18,11 @@ int64_t list_timestamp(const Reader& reader, const std::string& lp);
 // Live objects in the list.
 int64_t list_count(const Reader& reader, const std::string& lp);
 
+// Whether the object that owns the list of `type` objects under `parent`
+// exists (always at top level); its text in `text` when not null.
+bool parent_exists(const Reader& reader, const Registry& registry, const ResourceType& type,
+                   std::string_view parent, std::string* text);
+
 // The stored (and served) text of an object: {"id":..,"last_modified":..,<data fields>}.
 // `data` is a minified JSON object without "id" and "last_modified".
 std::string object_text(std::string_view id, int64_t ts, std::string_view data);

@@ -56,9 +56,6 @@ std::string members_end(std::string_view member) {
   return key;
 }
 
-}  // namespace ratchet::keys
-
-namespace ratchet::keys {
 
 std::string grant(std::string_view principal, std::string_view uri) {
   return grants_begin(principal, uri);

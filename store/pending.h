@@ -31,6 +31,15 @@ class Pending : public Reader {
 
   // True when the batch being built holds writes.
   bool empty() const { return batch_.empty(); }
+
+  // A point in the batch being built; rollback() undoes every write made
+  // after it (so that an Op that fails halfway leaves nothing behind).
+  struct Mark {
+    size_t batch_size;
+    size_t undo_size;
+  };
+  Mark mark() const { return {batch_.size(), undo_.size()}; }
+  void rollback(const Mark& mark);
   // Hands over the batch being built; it stays readable as the batch being
   // committed until committed() or clear(). Requires none in flight.
   Batch seal();
@@ -48,11 +57,20 @@ class Pending : public Reader {
     int find(std::string_view key, std::string* value) const;
   };
 
+  // How to undo one write to building_: the overlay entries it replaced or
+  // erased (nullopt: there was none), and whether it added a deleted range.
+  struct Undo {
+    std::vector<std::pair<std::string, std::optional<std::optional<std::string>>>> writes;
+    bool added_range = false;
+  };
+  void remember(const std::string& key, Undo& undo);
+
   Engine& engine_;
   std::unique_ptr<Snapshot> base_;
   Layer building_;
   Layer sealed_;
   Batch batch_;
+  std::vector<Undo> undo_;  // one per write since the batch began
 };
 
 }  // namespace ratchet

@@ -1,0 +1,120 @@
+// Deletes of one object and of a page of the list (PROTOCOL.md §3.4, §3.8).
+// A delete is planned -- refused, or the ids it removes -- before it is
+// applied, so that its owner closes the subtrees below only for deletes that
+// will happen.
+#include "actors/list_query.h"
+#include "actors/list_writer.h"
+#include "core/acl.h"
+#include "core/query.h"
+#include "core/timestamp.h"
+#include "store/catalog.h"
+
+namespace ratchet {
+
+std::vector<std::string> ListWriter::subtrees_to_close(const Op& op) {
+  if (!has_children_ || op.verb != kDelete) return {};
+  pending_.refresh();
+  DeletePlan plan = plan_delete(op);
+  std::vector<std::string> uris;
+  if (plan.refusal) return uris;
+  for (const auto& id : plan.ids) uris.push_back(object_uri(type_, parent_, id));
+  return uris;
+}
+
+ListWriter::DeletePlan ListWriter::plan_delete(const Op& op) {
+  DeletePlan plan;
+  catalog::StoredAcls acls(pending_);
+  const Permissions& perms = ctx_.permissions;
+  if (!op.plural) {
+    Stored existing = load_object(op.id);
+    if (!existing.exists) {
+      // 404 only for those who may read the parent (§7.5).
+      plan.refusal = perms.can_read_all(acls, op.principals, type_, parent_)
+                         ? Result::of(errors::object_missing(op.id, type_.name))
+                         : deny(op);
+    } else if (!perms.can_write(acls, op.principals, type_, parent_, op.id)) {
+      plan.refusal = deny(op);
+    } else if (op.has_error) {
+      plan.refusal = Result::of(op.error);
+    } else {
+      plan.refusal = preconditions(op, existing);
+    }
+    if (!plan.refusal) plan.ids.push_back(op.id);
+    return plan;
+  }
+
+  bool all = perms.can_write_all(acls, op.principals, type_, parent_);
+  auto snapshot = ctx_.engine.snapshot();  // plural deletes run on committed state
+  std::vector<ErrorDetail> ignored;        // the frontend reported them
+  Query query = parse_query(op.params, now_ms(), ignored);
+  // Without write on the whole list, only objects the caller may write
+  // individually are deleted (§7.5).
+  ListQuery list =
+      all ? ListQuery(*snapshot, lp_, query, [](std::string_view) { return true; })
+          : ListQuery(*snapshot, lp_, query,
+                      catalog::granted_ids(*snapshot, lp_, object_uri(type_, parent_, ""),
+                                           op.principals, {"write"}));
+  plan.page_size = ctx_.settings.page_size(query.limit);
+  ListPage page = list.page(plan.page_size, /*tombstones=*/false);
+  if (!all && page.entries.empty() && !perms.can_create(acls, op.principals, type_, parent_)) {
+    plan.refusal = deny(op);
+  } else if (auto missing = parent_missing()) {
+    plan.refusal = missing;
+  } else if (op.has_error) {
+    plan.refusal = Result::of(op.error);
+  } else if (query.after && !ctx_.delete_tokens.valid(query.token_nonce, now_ms())) {
+    plan.refusal = Result::of(errors::invalid("querystring", std::string("_token"),
+                                              "_token was already used or has expired."));
+  } else if (op.if_none_match.kind == Precondition::kAny ||
+             (op.if_match.kind == Precondition::kValue && op.if_match.value != ts_)) {
+    plan.refusal = Result::of(errors::precondition_failed(""));
+    plan.refusal->timestamp = ts_;
+  }
+  if (plan.refusal) return plan;
+  for (auto& e : page.entries) plan.ids.push_back(std::move(e.id));
+  plan.used_nonce = query.after ? query.token_nonce : "";
+  plan.next_token = std::move(page.next_token);
+  plan.next_nonce = std::move(page.next_nonce);
+  return plan;
+}
+
+Result ListWriter::delete_object(const Op& op) {
+  DeletePlan plan = plan_delete(op);
+  if (plan.refusal) return *plan.refusal;
+  Stored existing = load_object(op.id);
+  bool client_ts = op.has_client_ts && op.client_ts > existing.ts;
+  int64_t ts = stamp(client_ts, op.client_ts);
+  remove(op.id, ts, existing);
+  Result r;
+  r.timestamp = ts;
+  r.body = "{\"data\":" + catalog::tombstone_text(op.id, ts) + "}";
+  return r;
+}
+
+Result ListWriter::delete_list(const Op& op) {
+  DeletePlan plan = plan_delete(op);
+  if (plan.refusal) return *plan.refusal;
+  if (!plan.used_nonce.empty()) ctx_.delete_tokens.redeem(plan.used_nonce, now_ms());
+  std::string body = "{\"data\":[";
+  int64_t last = ts_;
+  for (size_t i = 0; i < plan.ids.size(); ++i) {
+    const std::string& id = plan.ids[i];
+    last = stamp(false, 0);
+    remove(id, last, load_object(id));
+    if (i) body += ',';
+    body += catalog::tombstone_text(id, last);
+  }
+  body += "]}";
+  Result r;
+  r.timestamp = last;
+  r.body = std::move(body);
+  if (!plan.next_token.empty()) {
+    ctx_.delete_tokens.issue(plan.next_nonce, now_ms(),
+                             ctx_.settings.pagination_token_validity_seconds * 1000);
+    r.next_token = std::move(plan.next_token);
+    r.page_size = plan.page_size;
+  }
+  return r;
+}
+
+}  // namespace ratchet
