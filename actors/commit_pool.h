@@ -1,7 +1,8 @@
 // Threads that commit store batches, so that a list actor keeps applying
-// writes while its previous batch is made durable (pipelined group commit),
-// and no actor thread ever blocks on fsync. Concurrent commits of different
-// lists are grouped by the engine (RocksDB write groups share one fsync).
+// writes while its previous batch is made durable (pipelined group commit).
+// Actor threads wait on a commit only when a list actor closes or stops.
+// Concurrent commits of different lists are grouped by the engine (RocksDB
+// write groups share one fsync).
 //
 // Thread-safety: submit() from any thread.
 #pragma once

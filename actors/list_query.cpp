@@ -74,6 +74,11 @@ bool ListQuery::load(std::string_view id, int64_t ts, bool deleted, Candidate* o
   } else if (!snapshot_.get(keys::object(lp_, id), &e.text)) {
     return false;
   }
+  if (!needs_body_ && query_.filters.empty() && query_.index_order()) {
+    // The common page: nothing to evaluate, the key is (last_modified, id).
+    out->key = {Json(ts), Json(id)};
+    return true;
+  }
   Json object = needs_body_ ? (deleted ? meta_object(id, ts, true) : parse_json(e.text))
                             : meta_object(id, ts, deleted);
   if (!matches_all(query_.filters, object)) return false;

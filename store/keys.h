@@ -11,7 +11,8 @@
 // everything below an object is the two ranges subtree(uri). Keys outside
 // any list start with \x01: the membership index, the permission index and
 // the heartbeat probe.
-// Object ids never contain \0 (ids are validated before they reach the store).
+// Object ids written to the store never contain \0 (the frontend refuses
+// them); an id read from a URL that would is simply not found.
 #pragma once
 
 #include <cstdint>
