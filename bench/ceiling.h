@@ -1,9 +1,9 @@
-// The ceiling: a bare cpp-httplib server that answers every request with the
-// same small JSON object, configured like ratchet's HTTP layer (a pool thread
-// per keep-alive connection, unlimited requests per connection, TCP_NODELAY,
-// bodies read through a content reader, listen backlog raised to 1024). What
-// it sustains is what the HTTP layer alone can do on this machine, the
-// ceiling for ratchet's figures. Its answer has no http_api_version, so
+// The ceiling: ratchet's HTTP layer alone (the same http/listener.h
+// Listener: cpp-httplib with a pool thread per keep-alive connection,
+// unlimited requests per connection, TCP_NODELAY, bodies read by the
+// handler, listen backlog raised to 1024) answering every request with the
+// same small JSON object. What it sustains is what the HTTP layer can do on
+// this machine, the ceiling for ratchet's figures. Its answer has no http_api_version, so
 // ratchet-bench sends workloads to it without set-up.
 //
 // Thread-safety: run() blocks; stop() may be called from any thread.
@@ -12,9 +12,7 @@
 #include <memory>
 #include <string>
 
-namespace httplib {
-class Server;
-}
+#include "http/listener.h"
 
 namespace bench {
 
@@ -26,7 +24,6 @@ struct CeilingConfig {
 class CeilingServer {
  public:
   explicit CeilingServer(const CeilingConfig& config = {});
-  ~CeilingServer();
 
   // Binds host:port (0: an ephemeral port); returns the port, or -1.
   int bind(const std::string& host, int port);
@@ -38,8 +35,7 @@ class CeilingServer {
   static const std::string& body();
 
  private:
-  std::unique_ptr<httplib::Server> server_;
-  int listen_fd_ = -1;
+  ratchet::Listener listener_;
 };
 
 }  // namespace bench

@@ -1,7 +1,6 @@
-// The socket side: a cpp-httplib server whose every request goes to the
-// Frontend. Configured for many keep-alive clients (DEPENDENCIES.md §2b): a
-// pool thread per connection (http_threads), a raised listen backlog, no
-// request limit per connection.
+// The socket side: a Listener (cpp-httplib set up for many keep-alive
+// clients) whose every request goes to the Frontend, with httplib's own
+// error answers turned into the protocol's.
 //
 // Thread-safety: start() once; stop() from any thread.
 #pragma once
@@ -11,17 +10,13 @@
 
 #include "actors/node.h"
 #include "http/frontend.h"
-
-namespace httplib {
-class Server;
-}
+#include "http/listener.h"
 
 namespace ratchet {
 
 class HttpServer {
  public:
   explicit HttpServer(Node& node);
-  ~HttpServer();
 
   // Binds host:port (0: an ephemeral port); returns the bound port or -1.
   int bind(const std::string& host, int port);
@@ -32,8 +27,8 @@ class HttpServer {
  private:
   Node& node_;
   Frontend frontend_;
-  std::unique_ptr<httplib::Server> server_;
-  int listen_fd_ = -1;
+  const std::string scheme_;
+  Listener listener_;
 };
 
 }  // namespace ratchet
