@@ -9,6 +9,7 @@
 #include "core/json.h"
 #include "http/frontend.h"
 #include "store/engine.h"
+#include "tests/forwarding_engine.h"
 #include "tests/node_ops.h"
 #include "tests/test_server.h"
 
@@ -19,18 +20,14 @@ using testing::node_op;
 using testing::with_data;
 
 // An engine whose writes can be made to fail.
-class BrokenEngine : public Engine {
+class BrokenEngine : public testing::ForwardingEngine {
  public:
-  explicit BrokenEngine(std::unique_ptr<Engine> inner) : inner_(std::move(inner)) {}
-  std::unique_ptr<Snapshot> snapshot() override { return inner_->snapshot(); }
+  using ForwardingEngine::ForwardingEngine;
   void write(const Batch& batch, bool sync) override {
     if (broken) throw StoreError("disk on fire");
-    inner_->write(batch, sync);
+    ForwardingEngine::write(batch, sync);
   }
   std::atomic<bool> broken{false};
-
- private:
-  std::unique_ptr<Engine> inner_;
 };
 
 class NodeLifecycle : public ::testing::Test {

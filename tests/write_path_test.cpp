@@ -12,6 +12,7 @@
 #include "actors/node.h"
 #include "core/json.h"
 #include "store/engine.h"
+#include "tests/forwarding_engine.h"
 #include "tests/node_ops.h"
 #include "tests/test_server.h"
 
@@ -23,10 +24,9 @@ using testing::TempDir;
 using testing::with_data;
 
 // An engine that records batch sizes and can hold writes at a gate.
-class GatedEngine : public Engine {
+class GatedEngine : public testing::ForwardingEngine {
  public:
-  explicit GatedEngine(std::unique_ptr<Engine> inner) : inner_(std::move(inner)) {}
-  std::unique_ptr<Snapshot> snapshot() override { return inner_->snapshot(); }
+  using ForwardingEngine::ForwardingEngine;
   void write(const Batch& batch, bool sync) override {
     {
       std::unique_lock<std::mutex> lock(mu_);
@@ -36,7 +36,7 @@ class GatedEngine : public Engine {
       --waiting_;
       batches_.push_back(batch.size());
     }
-    inner_->write(batch, sync);
+    ForwardingEngine::write(batch, sync);
   }
   void close_gate() {
     std::lock_guard<std::mutex> lock(mu_);
@@ -57,7 +57,6 @@ class GatedEngine : public Engine {
   }
 
  private:
-  std::unique_ptr<Engine> inner_;
   std::mutex mu_;
   std::condition_variable cv_;
   bool open_ = true;

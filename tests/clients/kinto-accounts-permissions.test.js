@@ -14,9 +14,6 @@
 import { describe, it, before } from "node:test";
 import assert from "node:assert/strict";
 
-import kintoHttpModule from "kinto-http";
-import { KintoClient as KintoBundledClient } from "kinto";
-const KintoHttp = kintoHttpModule.default;
 
 import {
   SERVER,
@@ -31,11 +28,8 @@ import {
   rejectsWithStatus,
   raw,
 } from "./lib/harness.js";
+import { IMPLEMENTATIONS } from "./lib/clients.js";
 
-const IMPLEMENTATIONS = [
-  ["kinto-http@5.3.0", KintoHttp],
-  ["kinto@17.1.1 KintoClient", KintoBundledClient],
-];
 
 const header = (ex, name) => (ex.requestHeaders || {})[name.toLowerCase()];
 const BCRYPT_RE = /^\$2[aby]\$\d\d\$[./A-Za-z0-9]{53}$/;

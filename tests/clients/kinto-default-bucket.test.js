@@ -18,7 +18,6 @@ import crypto from "node:crypto";
 
 import kintoModule from "kinto";
 import { KintoClient } from "kinto";
-import kintoHttpModule from "kinto-http";
 
 import {
   SERVER,
@@ -35,10 +34,10 @@ import {
   rejectsWithStatus,
   raw,
 } from "./lib/harness.js";
+import { IMPLEMENTATIONS, assertOk, localRecord, summary } from "./lib/clients.js";
 
 // CommonJS modules with an ES-module-style default export.
 const Kinto = kintoModule.default;
-const KintoHttp = kintoHttpModule.default;
 
 const CID = "tasks";
 const DEFAULT_PATH = `/buckets/default/collections/${CID}`;
@@ -64,24 +63,8 @@ function device(headers, collectionOptions = {}) {
   return kinto.collection(CID, collectionOptions);
 }
 
-function summary(res) {
-  const o = res.toObject ? res.toObject() : res;
-  return JSON.stringify(
-    Object.fromEntries(Object.entries(o).map(([k, v]) => [k, Array.isArray(v) ? v.length : v]))
-  );
-}
 
-function assertOk(res, what = "sync") {
-  assert.ok(
-    res.ok,
-    `${what} result not ok: ${summary(res)} errors=${JSON.stringify(res.errors)} conflicts=${JSON.stringify(res.conflicts)}`
-  );
-}
 
-async function localRecord(coll, id) {
-  const { data } = await coll.getAny(id);
-  return data;
-}
 
 const localIds = async (coll) => (await coll.list()).data.map((r) => r.id).sort();
 
@@ -439,10 +422,6 @@ describe("kinto@17.1.1 incremental sync", () => {
 // ---------------------------------------------------------------------------
 // kinto-http against the default bucket
 
-const IMPLEMENTATIONS = [
-  ["kinto-http@5.3.0", KintoHttp],
-  ["kinto@17.1.1 KintoClient", KintoClient],
-];
 
 for (const [label, Client] of IMPLEMENTATIONS) {
   describe(`${label}: default bucket`, () => {

@@ -11,9 +11,7 @@ import assert from "node:assert/strict";
 import crypto from "node:crypto";
 
 // Both packages are CommonJS with an ES-module-style `default` export.
-import kintoHttpModule from "kinto-http";
 import { KintoClient as KintoBundledClient } from "kinto";
-const KintoHttp = kintoHttpModule.default;
 
 import {
   SERVER,
@@ -26,11 +24,8 @@ import {
   rejectsWithStatus,
   raw,
 } from "./lib/harness.js";
+import { IMPLEMENTATIONS } from "./lib/clients.js";
 
-const IMPLEMENTATIONS = [
-  ["kinto-http@5.3.0", KintoHttp],
-  ["kinto@17.1.1 KintoClient", KintoBundledClient],
-];
 
 const isInt = (v) => Number.isInteger(v) && v > 0;
 const header = (ex, name) => (ex.requestHeaders || {})[name.toLowerCase()];

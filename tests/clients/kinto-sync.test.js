@@ -25,6 +25,7 @@ import {
   recordedBatchSubrequests,
   mark,
 } from "./lib/harness.js";
+import { assertOk, localRecord, summary } from "./lib/clients.js";
 
 // CommonJS module with an ES-module-style default export.
 const Kinto = kintoModule.default;
@@ -54,26 +55,8 @@ function device(bid, collectionOptions = {}) {
 
 const recordsPath = (bid) => `/buckets/${bid}/collections/${CID}/records`;
 
-function summary(res) {
-  const o = res.toObject ? res.toObject() : res;
-  return JSON.stringify(
-    Object.fromEntries(
-      Object.entries(o).map(([k, v]) => [k, Array.isArray(v) ? v.length : v])
-    )
-  );
-}
 
-function assertOk(res, what = "sync") {
-  assert.ok(
-    res.ok,
-    `${what} result not ok: ${summary(res)} errors=${JSON.stringify(res.errors)} conflicts=${JSON.stringify(res.conflicts)}`
-  );
-}
 
-async function localRecord(coll, id) {
-  const { data } = await coll.getAny(id);
-  return data;
-}
 
 /** Two devices that both hold the same synced records. */
 async function twoSyncedDevices(titles = ["shared"]) {

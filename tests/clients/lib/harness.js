@@ -155,23 +155,6 @@ export function traced(fn) {
   };
 }
 
-/**
- * A test of correct Kinto behaviour that depends on a feature the server is
- * known not to implement yet. It runs and asserts as usual; if it fails it is
- * reported as TODO (with the error and the HTTP exchanges as diagnostics)
- * instead of failing the suite. Once the feature exists it simply passes.
- */
-export function knownLimitation(reason, fn) {
-  const inner = traced(fn);
-  return async (t) => {
-    try {
-      await inner(t);
-    } catch (e) {
-      t.diagnostic(`expected failure (${reason}): ${e.message.split("\n")[0]}`);
-      t.todo(reason);
-    }
-  };
-}
 
 /**
  * Await a promise that must reject with a Kinto error response; returns the
