@@ -24,6 +24,8 @@ struct Context {
   // Bumped after every commit that changed group membership, so that cached
   // principals are recomputed (read it before taking a snapshot).
   std::atomic<uint64_t> membership_version{0};
+  // Set once the node is stopping: list scans end (see Node::begin_shutdown).
+  std::atomic<bool> stopping{false};
 };
 
 }  // namespace ratchet

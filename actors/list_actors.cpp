@@ -12,6 +12,7 @@
 
 #include "actors/commit_pool.h"
 #include "actors/context.h"
+#include "actors/list_query.h"
 #include "actors/list_writer.h"
 #include "actors/messages.h"
 #include "store/keys.h"
@@ -143,6 +144,8 @@ Result guarded_apply(ListWriter& writer, const Op& op) {
   } catch (const StoreError& e) {
     spdlog::error("store read failed: {}", e.what());
     return Result::of(errors::backend_unavailable());
+  } catch (const NodeStopping&) {
+    return Result::of(errors::backend_unavailable());
   } catch (const std::exception& e) {
     spdlog::error("write failed: {}", e.what());
     return Result::of(errors::internal());
@@ -158,6 +161,9 @@ void handle(ListActor* self, Context& ctx, const caf::actor& router, QueuedOp p)
   std::vector<std::string> uris;
   try {
     uris = st.writer->subtrees_to_close(p.op);
+  } catch (const NodeStopping&) {
+    p.rp.deliver(Result::of(errors::backend_unavailable()));
+    return;
   } catch (const std::exception& e) {
     spdlog::error("delete planning failed: {}", e.what());
     p.rp.deliver(Result::of(errors::backend_unavailable()));

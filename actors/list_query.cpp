@@ -21,19 +21,27 @@ Json meta_object(std::string_view id, int64_t ts, bool deleted) {
 }  // namespace
 
 ListQuery::ListQuery(const Snapshot& snapshot, std::string lp, const Query& query,
-                     Visible visible)
+                     Visible visible, const std::atomic<bool>& stopping)
     : snapshot_(snapshot),
       lp_(std::move(lp)),
       query_(query),
       visible_(std::move(visible)),
+      stopping_(stopping),
       needs_body_(needs_body()) {
   if (query_.after) after_ = token_values(query_, *query_.after);
 }
 
 ListQuery::ListQuery(const Snapshot& snapshot, std::string lp, const Query& query,
-                     std::vector<std::string> ids)
-    : ListQuery(snapshot, std::move(lp), query, [](std::string_view) { return true; }) {
+                     std::vector<std::string> ids, const std::atomic<bool>& stopping)
+    : ListQuery(snapshot, std::move(lp), query, [](std::string_view) { return true; },
+                stopping) {
   ids_ = std::move(ids);
+}
+
+void ListQuery::step() {
+  constexpr size_t kLongScan = 512;  // entries; a page in index order reads fewer
+  if (stopping_.load(std::memory_order_relaxed)) throw NodeStopping();
+  if (++steps_ == kLongScan) long_scan_.emplace();
 }
 
 template <class Visit>
@@ -42,12 +50,14 @@ void ListQuery::each(bool reverse, const std::optional<ChangeWalk::Position>& re
   if (!ids_) {
     ChangeWalk walk(snapshot_, lp_, reverse, query_.min_ts, query_.max_ts, resume);
     for (; walk.valid(); walk.next()) {
+      step();
       if (!visit(walk.id(), walk.last_modified(), walk.deleted())) return;
     }
     return;
   }
   std::string text;
   for (const std::string& id : *ids_) {
+    step();
     if (!snapshot_.get(keys::object(lp_, id), &text)) continue;
     int64_t ts = catalog::object_timestamp(text);
     if (ts < query_.min_ts || ts > query_.max_ts) continue;
@@ -74,28 +84,38 @@ bool ListQuery::load(std::string_view id, int64_t ts, bool deleted, Candidate* o
   } else if (!snapshot_.get(keys::object(lp_, id), &e.text)) {
     return false;
   }
-  if (!needs_body_ && query_.filters.empty() && query_.index_order()) {
-    // The common page: nothing to evaluate, the key is (last_modified, id).
-    out->key = {Json(ts), Json(id)};
-    return true;
-  }
-  Json object = needs_body_ ? (deleted ? meta_object(id, ts, true) : parse_json(e.text))
-                            : meta_object(id, ts, deleted);
-  if (!matches_all(query_.filters, object)) return false;
-  out->key = sort_values(query_, object);
-  if (!query_.fields.empty()) e.text = dump(project(query_, object));
+  out->ts = ts;
+  // The common page: nothing to evaluate; key() makes the sort values (of
+  // last_modified and id) when they are needed, for a token.
+  if (!needs_body_ && query_.filters.empty() && in_index_order()) return true;
+  bool parse = needs_body_ && !deleted;
+  auto object = std::make_unique<const Json>(parse ? parse_json(e.text)
+                                                   : meta_object(id, ts, deleted));
+  if (!matches_all(query_.filters, *object)) return false;
+  out->key = sort_values(query_, *object);
+  if (!query_.fields.empty()) e.text = dump(project(query_, *object));
+  out->object = std::move(object);
   return true;
+}
+
+const SortValues& ListQuery::key(Candidate& c) const {
+  if (!c.object) {
+    c.object = std::make_unique<const Json>(meta_object(c.entry.id, c.ts, false));
+    c.key = sort_values(query_, *c.object);
+  }
+  return c.key;
 }
 
 ListPage ListQuery::page(int64_t limit, bool tombstones) {
   tombstones = tombstones && query_.with_tombstones;
-  // Restricted to ids, the order is unknown: keep the best in a heap.
-  bool index_order = query_.index_order() && !ids_;
+  bool index_order = in_index_order();
   bool reverse = !index_order || query_.sort[0].descending;
   std::optional<ChangeWalk::Position> resume;
-  if (index_order && after_ && (*after_)[0] && (*after_)[0]->is_number_integer() && (*after_)[1] &&
-      (*after_)[1]->is_string()) {
-    resume = ChangeWalk::Position{(*after_)[0]->get<int64_t>(), (*after_)[1]->get<std::string>()};
+  const Json* after_ts = after_ ? after_->at(0) : nullptr;
+  const Json* after_id = after_ ? after_->at(1) : nullptr;
+  if (index_order && after_ts && after_ts->is_number_integer() && after_id &&
+      after_id->is_string()) {
+    resume = ChangeWalk::Position{after_ts->get<int64_t>(), after_id->get<std::string>()};
   }
   auto before = [&](const Candidate& a, const Candidate& b) {
     return compare_sorted(query_, a.key, b.key) < 0;
@@ -108,7 +128,7 @@ ListPage ListQuery::page(int64_t limit, bool tombstones) {
     if ((deleted && !tombstones) || !visible_(id)) return true;
     Candidate c;
     if (!load(id, ts, deleted, &c)) return true;
-    if (after_ && compare_sorted(query_, c.key, *after_) <= 0) return true;
+    if (after_ && compare_sorted(query_, key(c), *after_) <= 0) return true;
     if (index_order) {
       kept.push_back(std::move(c));
       return kept.size() < want;
@@ -128,7 +148,7 @@ ListPage ListQuery::page(int64_t limit, bool tombstones) {
   if (kept.size() == want) {
     kept.pop_back();
     page.next_nonce = "pagination-token-" + uuid4();
-    page.next_token = page_token(query_, kept.back().key, page.next_nonce);
+    page.next_token = page_token(query_, key(kept.back()), page.next_nonce);
   }
   page.entries.reserve(kept.size());
   for (auto& c : kept) page.entries.push_back(std::move(c.entry));

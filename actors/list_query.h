@@ -6,15 +6,22 @@
 // (sort by last_modified) it stops after one page; another sort keeps the
 // best page in a bounded heap, so it reads every object in the bounds.
 // Objects are parsed only when a filter, sort or _fields needs more than
-// id and last_modified.
+// id and last_modified. Memory: the objects of one page.
+//
+// A scan ends at the next entry, throwing NodeStopping, once the node is
+// stopping. A long scan lets other requests have the HTTP loop meanwhile.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
+#include <memory>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "core/blocking.h"
 #include "core/query.h"
 #include "store/engine.h"
 
@@ -31,17 +38,25 @@ struct ListPage {
   std::string next_nonce;  // the nonce inside next_token
 };
 
-// Holds references: the snapshot and the query must outlive it.
+// Thrown by a scan that stopped because the node is stopping.
+class NodeStopping : public std::runtime_error {
+ public:
+  NodeStopping() : std::runtime_error("the node is stopping") {}
+};
+
+// Holds references: the snapshot, the query and `stopping` must outlive it.
 class ListQuery {
  public:
   // Whether an object (by id) may be listed for the caller.
   using Visible = std::function<bool(std::string_view id)>;
 
-  ListQuery(const Snapshot& snapshot, std::string lp, const Query& query, Visible visible);
+  // The scans end (NodeStopping) once `stopping` is set.
+  ListQuery(const Snapshot& snapshot, std::string lp, const Query& query, Visible visible,
+            const std::atomic<bool>& stopping);
   // Restricted to the objects `ids` (those a caller holds a permission on,
   // from the permission index): costs what they number, not the list.
   ListQuery(const Snapshot& snapshot, std::string lp, const Query& query,
-            std::vector<std::string> ids);
+            std::vector<std::string> ids, const std::atomic<bool>& stopping);
 
   ListQuery(const ListQuery&) = delete;
   ListQuery& operator=(const ListQuery&) = delete;
@@ -54,12 +69,27 @@ class ListQuery {
 
  private:
   struct Candidate {
+    // What `key` points into: the parsed object, or its id and
+    // last_modified. On the heap, so that moving a Candidate keeps `key`
+    // valid. Null until key() is called on the common page.
+    std::unique_ptr<const Json> object;
     SortValues key;
     ListEntry entry;
+    int64_t ts = 0;
   };
   // Reads an entry; false when the filters reject it.
   bool load(std::string_view id, int64_t ts, bool deleted, Candidate* out);
+  // The sort values of a candidate.
+  const SortValues& key(Candidate& c) const;
   bool needs_body() const;
+  // Whether the walk yields the query's order (restricted to ids, the order
+  // is unknown: the best are kept in a heap).
+  bool in_index_order() const { return query_.index_order() && !ids_; }
+  // Called at every entry: throws NodeStopping once the node is stopping (a
+  // relaxed load costs nothing next to reading an entry), and past a few
+  // hundred entries marks the scan as a long wait (core/blocking.h), so that
+  // it does not hold one of the HTTP loop's few turns.
+  void step();
   // Calls visit(id, last_modified, deleted) for every entry within the
   // query's time bounds, in index order unless restricted to ids, until it
   // returns false.
@@ -72,6 +102,9 @@ class ListQuery {
   const Query& query_;
   Visible visible_;
   std::optional<std::vector<std::string>> ids_;
+  const std::atomic<bool>& stopping_;
+  size_t steps_ = 0;
+  std::optional<BlockingWait> long_scan_;
   const bool needs_body_;
   std::optional<SortValues> after_;
 };

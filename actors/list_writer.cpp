@@ -106,16 +106,28 @@ Result ListWriter::deny(const Op& op) const {
   return Result::of(errors::not_allowed(op.user_id));
 }
 
-std::optional<Result> ListWriter::preconditions(const Op& op, const Stored& existing) const {
-  auto failed = [&] {
-    Result r = Result::of(errors::precondition_failed(existing.exists ? existing.text : ""));
-    r.timestamp = existing.exists ? existing.ts : ts_;
+std::optional<Result> ListWriter::preconditions(const Op& op, const std::string& id,
+                                                const Stored& existing) const {
+  bool failed = existing.exists
+                    ? op.if_none_match.kind == Precondition::kAny ||
+                          (op.if_match.kind == Precondition::kValue && op.if_match.value != existing.ts)
+                    : op.if_match.kind != Precondition::kNone;
+  if (!failed) return std::nullopt;
+  if (!existing.exists) {
+    Result r = Result::of(errors::precondition_failed(""));
+    r.timestamp = ts_;
     return r;
-  };
-  if (op.if_none_match.kind == Precondition::kAny && existing.exists) return failed();
-  if (op.if_match.kind != Precondition::kNone && !existing.exists) return failed();
-  if (op.if_match.kind == Precondition::kValue && op.if_match.value != existing.ts) return failed();
-  return std::nullopt;
+  }
+  // The 412 shows the object (details.existing, ETag): only to a caller who
+  // may read it. Anyone else gets what the write gets without the
+  // precondition: a refusal, since every write allowed on an object implies
+  // reading it. (Kinto shows the object to whoever may create, when PUT
+  // carries If-None-Match: *.)
+  catalog::StoredAcls acls(pending_);
+  if (!ctx_.permissions.can_read(acls, op.principals, type_, parent_, id)) return deny(op);
+  Result r = Result::of(errors::precondition_failed(existing.text));
+  r.timestamp = existing.ts;
+  return r;
 }
 
 std::optional<Result> ListWriter::author_of(const Op& op, const std::string& id,
@@ -342,7 +354,7 @@ Result ListWriter::create(const Op& op) {
     // POST of an existing id answers the stored object (§3.3).
     if (!perms.can_read(acls, op.principals, type_, parent_, id)) return deny(op);
     if (op.has_error) return Result::of(op.error);
-    if (auto failed = preconditions(op, existing)) return *failed;
+    if (auto failed = preconditions(op, id, existing)) return *failed;
     Result r;  // a read of what exists: the ACL only for its writers
     r.timestamp = existing.ts;
     r.body = object_body(type_, existing.text, existing.acl, op.principals);
@@ -352,7 +364,7 @@ Result ListWriter::create(const Op& op) {
   if (auto missing = parent_missing()) return *missing;
   if (op.has_error) return Result::of(op.error);
   if (id.empty()) return Result::of(errors::invalid("body", std::string("data.id"), "Required"));
-  if (auto failed = preconditions(op, existing)) return *failed;
+  if (auto failed = preconditions(op, id, existing)) return *failed;
   if (auto refused = author_of(op, id, &author)) return *refused;
   std::string data = op.has_data ? op.data : "{}";
   if (auto invalid = check_data(data)) return *invalid;
@@ -377,7 +389,7 @@ Result ListWriter::put(const Op& op) {
   if (!allowed) return deny(op);
   if (auto missing = parent_missing()) return *missing;
   if (op.has_error) return Result::of(op.error);
-  if (auto failed = preconditions(op, existing)) return *failed;
+  if (auto failed = preconditions(op, op.id, existing)) return *failed;
   if (auto refused = author_of(op, op.id, &author)) return *refused;
   std::string data = op.has_data ? op.data : existing.exists ? dump(data_of(existing.text)) : "{}";
   if (auto invalid = check_data(data)) return *invalid;
@@ -404,7 +416,7 @@ Result ListWriter::patch(const Op& op) {
   }
   if (!perms.can_write(acls, op.principals, type_, parent_, op.id)) return deny(op);
   if (op.has_error) return Result::of(op.error);
-  if (auto failed = preconditions(op, existing)) return *failed;
+  if (auto failed = preconditions(op, op.id, existing)) return *failed;
   std::string author;
   if (auto refused = author_of(op, op.id, &author)) return *refused;
 

@@ -24,7 +24,9 @@ class ListWriter {
 
   // URIs of the objects `op` will delete that have children: their subtrees
   // must be closed to writers before `op` is applied. Empty when `op` is
-  // not such a delete, or will be refused. Changes nothing.
+  // not such a delete, or will be refused. Changes nothing. Both this and
+  // apply throw NodeStopping when a plural delete's scan ends because the node
+  // is stopping.
   std::vector<std::string> subtrees_to_close(const Op& op);
   // True when `op` walks the whole list, so it must see committed state
   // only: the owner commits the batch first.
@@ -71,8 +73,11 @@ class ListWriter {
   Stored load_object(const std::string& id);
   int64_t stamp(bool has_client_ts, int64_t client_ts);
   Result deny(const Op& op) const;
-  // Steps 3-6 of the precondition algorithm (§5.2); nullopt: proceed.
-  std::optional<Result> preconditions(const Op& op, const Stored& existing) const;
+  // Steps 3-6 of the precondition algorithm (§5.2) on object `id`; nullopt:
+  // proceed. A 412 carries the object only for a caller who may read it;
+  // others are refused instead.
+  std::optional<Result> preconditions(const Op& op, const std::string& id,
+                                      const Stored& existing) const;
   // The type's before_write hook run early, for callers who may create.
   std::optional<Result> refuse_by_type(const Op& op, const std::string& id, std::string* author);
   // The type's data check on what would be stored.

@@ -37,7 +37,7 @@ ListWriter::DeletePlan ListWriter::plan_delete(const Op& op) {
     } else if (op.has_error) {
       plan.refusal = Result::of(op.error);
     } else {
-      plan.refusal = preconditions(op, existing);
+      plan.refusal = preconditions(op, op.id, existing);
     }
     if (!plan.refusal) plan.ids.push_back(op.id);
     return plan;
@@ -50,10 +50,12 @@ ListWriter::DeletePlan ListWriter::plan_delete(const Op& op) {
   // Without write on the whole list, only objects the caller may write
   // individually are deleted (§7.5).
   ListQuery list =
-      all ? ListQuery(*snapshot, lp_, query, [](std::string_view) { return true; })
+      all ? ListQuery(*snapshot, lp_, query, [](std::string_view) { return true; },
+                      ctx_.stopping)
           : ListQuery(*snapshot, lp_, query,
                       catalog::granted_ids(*snapshot, lp_, object_uri(type_, parent_, ""),
-                                           op.principals, {"write"}));
+                                           op.principals, {"write"}),
+                      ctx_.stopping);
   plan.page_size = ctx_.settings.page_size(query.limit);
   ListPage page = list.page(plan.page_size, /*tombstones=*/false);
   if (!all && page.entries.empty() && !perms.can_create(acls, op.principals, type_, parent_)) {

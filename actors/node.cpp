@@ -11,9 +11,11 @@
 #include "actors/commit_pool.h"
 #include "actors/context.h"
 #include "actors/list_actors.h"
+#include "actors/list_query.h"
 #include "actors/permission_entries.h"
 #include "actors/messages.h"
 #include "actors/read_path.h"
+#include "core/blocking.h"
 #include "core/timestamp.h"
 #include "store/engine.h"
 #include "store/keys.h"
@@ -71,6 +73,7 @@ struct Node::Impl {
   }
 
   Result ask(const Op& op) {
+    BlockingWait waiting;  // for the commit
     auto bridge = acquire();
     Result out;
     (*bridge)->request(router, caf::infinite, op)
@@ -117,6 +120,8 @@ Result Node::execute(const Op& op) {
   } catch (const StoreError& e) {
     spdlog::error("store read failed: {}", e.what());
     return Result::of(errors::backend_unavailable());
+  } catch (const NodeStopping&) {
+    return Result::of(errors::backend_unavailable());
   }
   return Result::of(errors::internal());
 }
@@ -126,6 +131,8 @@ Result Node::list_permissions(const Op& op) {
     return ratchet::list_permissions(impl_->ctx, *impl_->engine->snapshot(), op);
   } catch (const StoreError& e) {
     spdlog::error("store read failed: {}", e.what());
+    return Result::of(errors::backend_unavailable());
+  } catch (const NodeStopping&) {
     return Result::of(errors::backend_unavailable());
   }
 }
@@ -156,6 +163,7 @@ std::vector<std::string> Node::principals(const std::string& user_id) {
 }
 
 bool Node::store_healthy() {
+  BlockingWait waiting;  // for the fsync
   try {
     Batch batch;
     batch.put(keys::kHeartbeat, std::to_string(now_ms()));
@@ -167,6 +175,8 @@ bool Node::store_healthy() {
     return false;
   }
 }
+
+void Node::begin_shutdown() { impl_->ctx.stopping = true; }
 
 const WriteStats& Node::stats() const { return impl_->ctx.stats; }
 const Registry& Node::registry() const { return impl_->ctx.registry; }

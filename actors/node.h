@@ -48,6 +48,13 @@ class Node {
   // Writes and reads back a probe key; false when the store fails.
   bool store_healthy();
 
+  // Called once the node is about to stop (e.g. on SIGTERM, before the HTTP
+  // server waits for the requests in progress): list reads, counts and
+  // plural deletes in progress end at the next object they read, answering
+  // 503 errno 201, as do those that start afterwards. Other reads and writes
+  // are not affected.
+  void begin_shutdown();
+
   const WriteStats& stats() const;
   const Registry& registry() const;
   const Settings& settings() const;

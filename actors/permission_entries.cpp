@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "actors/list_query.h"
 #include "core/acl.h"
 #include "core/query.h"
 #include "core/timestamp.h"
@@ -64,10 +65,14 @@ class Collector {
     for (const auto& p : principals_) {
       std::string begin = keys::grants_begin(p);
       auto cursor = snapshot_.scan(begin, keys::grants_end(p), false);
-      for (; cursor->valid(); cursor->next()) uris.emplace(cursor->key().substr(begin.size()));
+      for (; cursor->valid(); cursor->next()) {
+        check_stopping();
+        uris.emplace(cursor->key().substr(begin.size()));
+      }
     }
     std::string acl;
     for (const auto& uri : uris) {
+      check_stopping();
       auto chain = locate(ctx_.registry, uri);
       if (!chain) continue;
       const auto& [type, id] = chain->back();
@@ -124,6 +129,11 @@ class Collector {
     std::set<std::string> perms;
   };
 
+  // A walk over the whole store ends early when the node stops.
+  void check_stopping() const {
+    if (ctx_.stopping.load(std::memory_order_relaxed)) throw NodeStopping();
+  }
+
   void add(const Chain& chain, const std::string& perm) {
     std::string uri = object_uri(*chain.back().first, parent_uri(chain), chain.back().second);
     Held& held = objects_[uri];
@@ -138,6 +148,7 @@ class Collector {
       std::string lp = keys::list_prefix(parent, type.name);
       auto cursor = snapshot_.scan(keys::objects_begin(lp), keys::objects_end(lp), false);
       for (; cursor->valid(); cursor->next()) {
+        check_stopping();
         Chain chain = above;
         chain.emplace_back(&type, std::string(cursor->key().substr(lp.size() + 1)));
         visit(chain);

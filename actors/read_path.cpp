@@ -25,7 +25,8 @@ bool parent_exists(Context& ctx, const Snapshot& snapshot, const ResourceType& t
   const std::string& field = parent_type ? parent_type->children_cache_field : "";
   // Parse the parent only when it may hold the field.
   if (!field.empty() && text.find("\"" + field + "\"") != std::string::npos) {
-    auto value = find_field(parse_json(text), field);
+    Json parent_object = parse_json(text);
+    const Json* value = find_field(parent_object, field);
     if (value && value->is_number_integer()) result.cache_expires = value->get<int64_t>();
   }
   return true;
@@ -108,8 +109,9 @@ std::optional<Result> read_list(Context& ctx, const Snapshot& snapshot, const Op
 
   std::vector<ErrorDetail> ignored;  // the frontend reported them
   Query query = parse_query(op.params, now_ms(), ignored);
-  ListQuery list = all ? ListQuery(snapshot, lp, query, [](std::string_view) { return true; })
-                       : ListQuery(snapshot, lp, query, std::move(shared));
+  ListQuery list =
+      all ? ListQuery(snapshot, lp, query, [](std::string_view) { return true; }, ctx.stopping)
+          : ListQuery(snapshot, lp, query, std::move(shared), ctx.stopping);
   r.timestamp = ts;
   if (query.deprecated_to) {
     r.alert = R"({"code":"soft-eol","message":"_to is now deprecated, you should use _before instead","url":"https://kinto.readthedocs.io/en/2.4.0/api/resource.html#list-of-available-url-parameters"})";

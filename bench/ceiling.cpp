@@ -1,11 +1,16 @@
 #include "bench/ceiling.h"
 
-#include <httplib.h>
+#include "core/error.h"
 
 namespace bench {
 namespace {
 
-constexpr size_t kMaxBody = 8 * 1024 * 1024;  // ratchet's max_body_bytes default
+ratchet::ListenerOptions options_of(const CeilingConfig& config) {
+  ratchet::ListenerOptions o;
+  o.threads = config.threads;
+  o.keepalive_seconds = config.keepalive_seconds;
+  return o;
+}
 
 }  // namespace
 
@@ -15,10 +20,17 @@ const std::string& CeilingServer::body() {
 }
 
 CeilingServer::CeilingServer(const CeilingConfig& config)
-    : listener_(config.threads, config.keepalive_seconds, kMaxBody,
-                [](const httplib::Request&, const std::string&, httplib::Response& res) {
-                  res.set_content(body(), "application/json");
-                }) {}
+    : listener_(
+          options_of(config),
+          [](ratchet::HttpRequest, std::shared_ptr<ratchet::Responder> responder) {
+            ratchet::HttpResponse r;
+            r.set_header("Content-Type", "application/json");
+            r.body = body();
+            responder->respond(std::move(r));
+          },
+          [](const ratchet::HttpRequest&, int status) {
+            return ratchet::HttpResponse::of(ratchet::errors::unreadable_request(status));
+          }) {}
 
 int CeilingServer::bind(const std::string& host, int port) { return listener_.bind(host, port); }
 

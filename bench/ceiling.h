@@ -1,10 +1,10 @@
 // The ceiling: ratchet's HTTP layer alone (the same http/listener.h
-// Listener: cpp-httplib with a pool thread per keep-alive connection,
-// unlimited requests per connection, TCP_NODELAY, bodies read by the
-// handler, listen backlog raised to 1024) answering every request with the
-// same small JSON object. What it sustains is what the HTTP layer can do on
-// this machine, the ceiling for ratchet's figures. Its answer has no http_api_version, so
-// ratchet-bench sends workloads to it without set-up.
+// Listener, with ratchet's default options: event-driven reads, complete
+// requests handled on its loop threads, limits and deadlines) answering
+// every request with the same small JSON object. What it sustains is what
+// the HTTP layer can do on this machine, the ceiling for ratchet's figures.
+// Its answer has no http_api_version, so ratchet-bench sends workloads to it
+// without set-up.
 //
 // Thread-safety: run() blocks; stop() may be called from any thread.
 #pragma once
@@ -17,8 +17,8 @@
 namespace bench {
 
 struct CeilingConfig {
-  int threads = 64;            // ratchet's http_threads default
-  int keepalive_seconds = 5;   // ratchet's http_keepalive_seconds default
+  int threads = ratchet::ListenerOptions().threads;  // ratchet's http_threads default
+  int keepalive_seconds = ratchet::ListenerOptions().keepalive_seconds;
 };
 
 class CeilingServer {

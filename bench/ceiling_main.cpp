@@ -8,15 +8,14 @@
 #include "bench/ceiling.h"
 
 int main(int argc, char** argv) {
-  CLI::App app{"ratchet-ceiling: a bare cpp-httplib server answering a fixed JSON object, "
-               "configured like ratchet's HTTP layer",
+  CLI::App app{"ratchet-ceiling: ratchet's HTTP front alone, answering a fixed JSON object",
                "ratchet-ceiling"};
   std::string host = "127.0.0.1";
   int port = 8899;
   bench::CeilingConfig config;
   app.add_option("--host", host, "address to listen on")->capture_default_str();
   app.add_option("--port", port, "port (0: any free port)")->capture_default_str();
-  app.add_option("--threads", config.threads, "HTTP worker threads, one per keep-alive connection")
+  app.add_option("--threads", config.threads, "threads that handle requests (ratchet's http_threads)")
       ->capture_default_str();
   app.add_option("--keepalive", config.keepalive_seconds, "idle keep-alive timeout, seconds")
       ->capture_default_str();

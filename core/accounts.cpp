@@ -25,6 +25,10 @@ void check_account(const Json& data, std::vector<ErrorDetail>& problems) {
     problems.push_back({"body", std::string("data.password"), "Required"});
   } else if (!password->is_string() || password->get_ref<const std::string&>().empty()) {
     problems.push_back({"body", std::string("data.password"), "password should be a non-empty string"});
+  } else if (!password_fits(password->get_ref<const std::string&>())) {
+    problems.push_back({"body", std::string("data.password"),
+                        "password should be at most " + std::to_string(kMaxPasswordBytes) +
+                            " bytes long, without NUL characters"});
   }
 }
 

@@ -7,6 +7,10 @@
 
 namespace ratchet {
 
+bool valid_principal(std::string_view principal) {
+  return !principal.empty() && principal.find('\0') == std::string_view::npos;
+}
+
 bool acl_grants(std::string_view acl, const std::vector<std::string_view>& perms,
                 const std::vector<std::string>& principals) {
   if (acl.empty() || principals.empty()) return false;

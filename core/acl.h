@@ -15,6 +15,10 @@ namespace ratchet {
 inline constexpr std::string_view kEveryone = "system.Everyone";
 inline constexpr std::string_view kAuthenticated = "system.Authenticated";
 
+// True when `principal` may be named in an ACL or a group: not empty, and
+// without NUL (the separator of the store's principal keys).
+bool valid_principal(std::string_view principal);
+
 // True when one of `principals` is listed under one of `perms` (every
 // permission when `perms` is empty).
 bool acl_grants(std::string_view acl, const std::vector<std::string_view>& perms,

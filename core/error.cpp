@@ -129,6 +129,25 @@ Error too_large(size_t limit) {
               "Request body is larger than " + std::to_string(limit) + " bytes.");
 }
 
+Error unreadable_request(int status) {
+  switch (status) {
+    case 408:
+      return make(408, kInvalidParameters, "Request Timeout",
+                  "The request was not received in time.");
+    case 414:
+      return make(414, kInvalidParameters, "URI Too Long",
+                  "The request target is longer than the server accepts.");
+    case 431:
+      return make(431, kInvalidParameters, "Request Header Fields Too Large",
+                  "The request head has too many or too large header fields.");
+    case 501:
+      return make(501, kUndefined, "Not Implemented",
+                  "Unsupported Transfer-Encoding: only chunked is supported.");
+    default:
+      return make(400, kInvalidParameters, "Bad Request", "Malformed HTTP request.");
+  }
+}
+
 Error backend_unavailable() {
   return make(503, kBackend, "Service Unavailable",
               "Service temporary unavailable due to overloading or maintenance, please retry "

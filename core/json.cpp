@@ -1,6 +1,42 @@
 #include "core/json.h"
 
+#include <algorithm>
+#include <utility>
+#include <vector>
+
 namespace ratchet {
+namespace {
+
+// nlohmann's own DOM builder, refusing to open a container beyond the limit
+// (its parser is iterative; only the depth of what it builds needs a bound).
+class BoundedDom : public nlohmann::detail::json_sax_dom_parser<Json> {
+ public:
+  using Base = nlohmann::detail::json_sax_dom_parser<Json>;
+  explicit BoundedDom(Json& result) : Base(result, true) {}
+
+  bool start_object(std::size_t n) {
+    enter();
+    return Base::start_object(n);
+  }
+  bool start_array(std::size_t n) {
+    enter();
+    return Base::start_array(n);
+  }
+  bool end_object() { --depth_; return Base::end_object(); }
+  bool end_array() { --depth_; return Base::end_array(); }
+
+ private:
+  void enter() {
+    if (++depth_ > kMaxJsonDepth) {
+      std::string limit = std::to_string(kMaxJsonDepth);
+      throw Json::parse_error::create(
+          101, 0, "arrays and objects nest deeper than " + limit + " levels", nullptr);
+    }
+  }
+  size_t depth_ = 0;
+};
+
+}  // namespace
 
 // Invalid UTF-8 (which only a client's bytes can bring, e.g. echoed in an
 // error message) is replaced rather than thrown on.
@@ -10,11 +46,33 @@ std::string dump(const Json& value) {
 
 std::string quote(std::string_view s) { return dump(Json(s)); }
 
-Json parse_json(std::string_view text) { return Json::parse(text.begin(), text.end()); }
+Json parse_json(std::string_view text) {
+  Json result;
+  BoundedDom dom(result);
+  Json::sax_parse(text.begin(), text.end(), &dom);
+  return result;
+}
 
-}  // namespace ratchet
+std::optional<Json> try_parse_json(std::string_view text) {
+  try {
+    return parse_json(text);
+  } catch (const Json::exception&) {
+    return std::nullopt;
+  }
+}
 
-namespace ratchet {
+size_t json_depth(const Json& value) {
+  size_t deepest = 0;
+  std::vector<std::pair<const Json*, size_t>> todo{{&value, 1}};
+  while (!todo.empty()) {
+    auto [v, depth] = todo.back();
+    todo.pop_back();
+    if (!v->is_structured()) continue;
+    deepest = std::max(deepest, depth);
+    for (const Json& child : *v) todo.emplace_back(&child, depth + 1);
+  }
+  return deepest;
+}
 
 std::string json_error_message(const Json::exception& e) {
   std::string what = e.what();

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <set>
 
+#include "core/acl.h"
+
 namespace ratchet {
 namespace {
 
@@ -27,6 +29,23 @@ void merge(const Json& data_patch, const Json* acl_patch, Json& data, Json& acl)
 void merge_patch(const Json& data_patch, const Json* acl_patch, Json& data, Json& acl) {
   data.merge_patch(data_patch);
   if (acl_patch) acl.merge_patch(*acl_patch);
+}
+
+// Whether `op` (a checked operation) would put a value deeper than
+// kMaxJsonDepth in `doc`: the value lands as deep as its path has segments.
+// Copies and moves can double a depth. Throws Json::exception when `from`
+// is not in `doc`.
+bool nests_too_deep(const Json& doc, const Json& op) {
+  const std::string& name = op["op"].get_ref<const std::string&>();
+  const Json* value = nullptr;
+  if (name == "copy" || name == "move") {
+    value = &doc.at(Json::json_pointer(op["from"].get<std::string>()));
+  } else if ((name == "add" || name == "replace") && op.contains("value")) {
+    value = &op["value"];
+  }
+  if (!value) return false;
+  const std::string& path = op["path"].get_ref<const std::string&>();
+  return std::count(path.begin(), path.end(), '/') + json_depth(*value) > kMaxJsonDepth;
 }
 
 // application/json-patch+json (RFC 6902) on {"data": .., "permissions": {perm: {p: p}}}.
@@ -54,8 +73,17 @@ std::optional<Error> json_patch(Json ops, const std::vector<std::string>& valid,
       op["value"] = principal;
     }
   }
+  // One operation at a time (`doc` is a copy: a failure leaves nothing
+  // changed), none nesting `doc` deeper than kMaxJsonDepth: so the data stays
+  // within a request body's depth, and copying a value never recurses deeper.
   try {
-    doc = doc.patch(ops);
+    for (const Json& op : ops) {
+      if (nests_too_deep(doc, op)) {
+        return failed("arrays and objects would nest deeper than " +
+                      std::to_string(kMaxJsonDepth) + " levels");
+      }
+      doc.patch_inplace(Json::array({op}));
+    }
   } catch (const Json::exception& e) {
     return failed(json_error_message(e));
   }
@@ -76,7 +104,9 @@ std::optional<Error> json_patch(Json ops, const std::vector<std::string>& valid,
       return failed("permission '" + perm + "' must hold principals");
     }
     for (const Json& m : list) {
-      if (!m.is_string()) return failed("principals must be strings");
+      if (!m.is_string() || !valid_principal(m.get_ref<const std::string&>())) {
+        return failed(dump(m) + " is not a valid principal");
+      }
     }
     acl[perm] = list;
   }

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <limits>
+#include <set>
 
 #include "core/crypto.h"
 
@@ -44,10 +46,11 @@ std::vector<std::string> split(const std::string& s, char sep) {
   }
 }
 
-// §4.1: a value is JSON when it parses as JSON, else the raw string.
+// §4.1: a value is JSON when it parses as JSON (within kMaxJsonDepth),
+// else the raw string.
 Json coerce(const std::string& raw) {
-  Json v = Json::parse(raw, nullptr, false);
-  return v.is_discarded() ? Json(raw) : v;
+  std::optional<Json> v = try_parse_json(raw);
+  return v ? std::move(*v) : Json(raw);
 }
 
 // A timestamp value: a JSON integer, or digits, possibly inside quotes.
@@ -62,7 +65,7 @@ std::optional<int64_t> as_timestamp(const Json& v) {
   return n;
 }
 
-int rank(const std::optional<Json>& v) {
+int rank(const Json* v) {
   if (!v) return 6;
   switch (v->type()) {
     case Json::value_t::null: return 0;
@@ -76,23 +79,19 @@ int rank(const std::optional<Json>& v) {
   }
 }
 
-int sign(double d) { return d < 0 ? -1 : d > 0 ? 1 : 0; }
+
+// Every JSON number, integer or not, exactly: a long double holds every
+// int64, uint64 and double value without rounding, so the order is total.
+static_assert(std::numeric_limits<long double>::digits >= 64);
+long double exact(const Json& n) {
+  if (n.is_number_unsigned()) return static_cast<long double>(n.get<uint64_t>());
+  if (n.is_number_integer()) return static_cast<long double>(n.get<int64_t>());
+  return static_cast<long double>(n.get<double>());
+}
 
 int compare_numbers(const Json& a, const Json& b) {
-  if (a.is_number_integer() && b.is_number_integer()) {
-    if (a.is_number_unsigned() || b.is_number_unsigned()) {
-      // One of them may not fit an int64; compare through their signs.
-      bool an = !a.is_number_unsigned() && a.get<int64_t>() < 0;
-      bool bn = !b.is_number_unsigned() && b.get<int64_t>() < 0;
-      if (an != bn) return an ? -1 : 1;
-      if (an) return sign(static_cast<double>(a.get<int64_t>() - b.get<int64_t>()));
-      uint64_t x = a.get<uint64_t>(), y = b.get<uint64_t>();
-      return x < y ? -1 : x > y ? 1 : 0;
-    }
-    int64_t x = a.get<int64_t>(), y = b.get<int64_t>();
-    return x < y ? -1 : x > y ? 1 : 0;
-  }
-  return sign(a.get<double>() - b.get<double>());
+  long double x = exact(a), y = exact(b);
+  return x < y ? -1 : x > y ? 1 : 0;
 }
 
 bool truthy(const Json& v) {
@@ -107,32 +106,10 @@ bool truthy(const Json& v) {
   }
 }
 
-// Case-insensitive glob with '*' as the only wildcard.
-bool glob_match(std::string_view text, std::string_view pattern) {
-  auto lower = [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); };
-  size_t t = 0, p = 0, star = std::string_view::npos, mark = 0;
-  while (t < text.size()) {
-    if (p < pattern.size() && pattern[p] == '*') {
-      star = p++;
-      mark = t;
-    } else if (p < pattern.size() && lower(pattern[p]) == lower(text[t])) {
-      ++p;
-      ++t;
-    } else if (star != std::string_view::npos) {
-      p = star + 1;
-      t = ++mark;
-    } else {
-      return false;
-    }
-  }
-  while (p < pattern.size() && pattern[p] == '*') ++p;
-  return p == pattern.size();
-}
-
-bool in_list(const std::optional<Json>& v, const Json& list) {
+bool in_list(const Json* v, const Json& list) {
   if (!v) return false;
   return std::any_of(list.begin(), list.end(),
-                     [&](const Json& e) { return compare_values(v, e) == 0; });
+                     [&](const Json& e) { return compare_values(v, &e) == 0; });
 }
 
 // Adds the bound a last_modified filter implies.
@@ -168,6 +145,7 @@ class Parser {
   }
 
   Query finish() {
+    prune_fields();
     q_.client_sort_keys = q_.sort.size();
     bool has_lm = std::any_of(q_.sort.begin(), q_.sort.end(),
                               [](const SortKey& k) { return k.field == "last_modified"; });
@@ -194,7 +172,7 @@ class Parser {
 
   void token(const std::string& name, const std::string& value) {
     auto text = base64_decode(value);
-    Json doc = text ? Json::parse(*text, nullptr, false) : Json();
+    Json doc = text ? try_parse_json(*text).value_or(Json()) : Json();
     if (!doc.is_object() || !doc.contains("last_object") || !doc["last_object"].is_object()) {
       return bad(name, "_token has invalid content");
     }
@@ -208,7 +186,8 @@ class Parser {
       bool desc = !item.empty() && item[0] == '-';
       std::string field = (!item.empty() && (item[0] == '-' || item[0] == '+')) ? item.substr(1) : item;
       if (!is_field_name(field)) return bad(name, "Invalid sort field '" + item + "'");
-      q_.sort.push_back({field, desc});
+      // A repeat never decides: the first one already compared equal.
+      if (sorted_.insert(field).second) q_.sort.push_back({field, desc});
     }
   }
 
@@ -217,6 +196,24 @@ class Parser {
       f = trim(f);
       if (!f.empty()) q_.fields.push_back(f);
     }
+  }
+
+  // Keeps the _fields that no other one contains, so that a projection
+  // copies each part of an object once. Sorted with '.' before every other
+  // character, the paths inside `a` (a.b, a.c.d) follow `a` directly.
+  void prune_fields() {
+    auto key = [](char c) { return c == '.' ? -1 : static_cast<unsigned char>(c); };
+    auto before = [&](const std::string& a, const std::string& b) {
+      return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end(),
+                                          [&](char x, char y) { return key(x) < key(y); });
+    };
+    std::sort(q_.fields.begin(), q_.fields.end(), before);
+    std::vector<std::string> kept;
+    for (std::string& f : q_.fields) {
+      bool inside = !kept.empty() && (f == kept.back() || f.rfind(kept.back() + ".", 0) == 0);
+      if (!inside) kept.push_back(std::move(f));
+    }
+    q_.fields = std::move(kept);
   }
 
   void time_bound(const std::string& name, const std::string& value) {
@@ -253,7 +250,11 @@ class Parser {
     } else {
       f.value = coerce(raw);
     }
-    if (f.op == Filter::kLike && !f.value.is_string()) return bad(name);
+    if (f.op == Filter::kLike) {
+      if (!f.value.is_string()) return bad(name);
+      const std::string& pattern = f.value.get_ref<const std::string&>();
+      f.like = Glob(pattern.find('*') == std::string::npos ? "*" + pattern + "*" : pattern);
+    }
     if (f.field == "id" && !id_value(f)) return bad(name);
     if (f.field == "last_modified" && !timestamp_value(f)) return bad(name);
     if (f.field == "last_modified" && is_bound(f.op)) {
@@ -298,6 +299,7 @@ class Parser {
   int64_t now_;
   std::vector<ErrorDetail>& problems_;
   Query q_;
+  std::set<std::string> sorted_;  // the fields in q_.sort
 };
 
 void subset(const Json& from, const std::vector<std::string>& path, size_t i, Json& into) {
@@ -320,23 +322,35 @@ Query parse_query(const Params& params, int64_t now, std::vector<ErrorDetail>& p
   return parser.finish();
 }
 
-std::optional<Json> find_field(const Json& object, const std::string& path) {
-  if (!object.is_object()) return std::nullopt;
-  auto direct = object.find(path);
-  if (direct != object.end()) return *direct;
-  std::vector<std::string> parts = split(path, '.');
-  for (size_t n = parts.size() - 1; n > 0; --n) {
-    std::string root = parts[0];
-    for (size_t i = 1; i < n; ++i) root += "." + parts[i];
-    auto it = object.find(root);
-    if (it == object.end()) continue;
-    if (!it->is_object()) return std::nullopt;
-    return find_field(*it, path.substr(root.size() + 1));
+const Json* find_field(const Json& object, std::string_view path) {
+  const Json* at = &object;
+  while (at->is_object()) {
+    const auto& members = at->get_ref<const Json::object_t&>();
+    auto direct = members.find(path);
+    if (direct != members.end()) return &direct->second;
+    // The longest key that is a dotted prefix of the path: such keys start
+    // with its first part, so only those are read.
+    std::string_view first = path.substr(0, path.find('.'));
+    if (first.size() == path.size()) return nullptr;
+    const Json* next = nullptr;
+    size_t longest = 0;
+    for (auto it = members.lower_bound(first); it != members.end(); ++it) {
+      std::string_view key = it->first;
+      if (key.substr(0, first.size()) != first) break;
+      if (key.size() > longest && key.size() < path.size() && path[key.size()] == '.' &&
+          path.substr(0, key.size()) == key) {
+        longest = key.size();
+        next = &it->second;
+      }
+    }
+    if (!next) return nullptr;
+    at = next;
+    path.remove_prefix(longest + 1);
   }
-  return std::nullopt;
+  return nullptr;
 }
 
-int compare_values(const std::optional<Json>& a, const std::optional<Json>& b) {
+int compare_values(const Json* a, const Json* b) {
   int ra = rank(a), rb = rank(b);
   if (ra != rb) return ra < rb ? -1 : 1;
   switch (ra) {
@@ -346,43 +360,43 @@ int compare_values(const std::optional<Json>& a, const std::optional<Json>& b) {
     case 3: return static_cast<int>(a->get<bool>()) - static_cast<int>(b->get<bool>());
     case 4:
       for (size_t i = 0; i < a->size() && i < b->size(); ++i) {
-        if (int c = compare_values((*a)[i], (*b)[i])) return c;
+        if (int c = compare_values(&(*a)[i], &(*b)[i])) return c;
       }
       return a->size() < b->size() ? -1 : a->size() > b->size() ? 1 : 0;
-    case 5: {
-      if (*a == *b) return 0;
-      return dump(*a) < dump(*b) ? -1 : 1;
+    case 5: {  // as PostgreSQL orders jsonb: fewer pairs first, then pair by pair
+      if (a->size() != b->size()) return a->size() < b->size() ? -1 : 1;
+      for (auto i = a->begin(), j = b->begin(); i != a->end(); ++i, ++j) {
+        if (int c = i.key().compare(j.key())) return c < 0 ? -1 : 1;
+        if (int c = compare_values(&i.value(), &j.value())) return c;
+      }
+      return 0;
     }
     default: return 0;  // null == null, missing == missing
   }
 }
 
 bool matches(const Filter& f, const Json& object) {
-  std::optional<Json> v = find_field(object, f.field);
+  const Json* v = find_field(object, f.field);
   switch (f.op) {
-    case Filter::kEq: return compare_values(v, f.value) == 0;
-    case Filter::kNot: return compare_values(v, f.value) != 0;
-    case Filter::kLt: return compare_values(v, f.value) < 0;
-    case Filter::kGt: return compare_values(v, f.value) > 0;
-    case Filter::kMin: return compare_values(v, f.value) >= 0;
-    case Filter::kMax: return compare_values(v, f.value) <= 0;
+    case Filter::kEq: return compare_values(v, &f.value) == 0;
+    case Filter::kNot: return compare_values(v, &f.value) != 0;
+    case Filter::kLt: return compare_values(v, &f.value) < 0;
+    case Filter::kGt: return compare_values(v, &f.value) > 0;
+    case Filter::kMin: return compare_values(v, &f.value) >= 0;
+    case Filter::kMax: return compare_values(v, &f.value) <= 0;
     case Filter::kIn: return in_list(v, f.value);
     case Filter::kExclude: return !in_list(v, f.value);
-    case Filter::kHas: return truthy(f.value) == v.has_value();
-    case Filter::kLike: {
-      if (!v || !v->is_string()) return false;
-      std::string pattern = f.value.get<std::string>();
-      if (pattern.find('*') == std::string::npos) pattern = "*" + pattern + "*";
-      return glob_match(v->get_ref<const std::string&>(), pattern);
-    }
+    case Filter::kHas: return truthy(f.value) == (v != nullptr);
+    case Filter::kLike:
+      return v && v->is_string() && f.like.matches(v->get_ref<const std::string&>());
     case Filter::kContains:
       return v && v->is_array() &&
              std::all_of(f.value.begin(), f.value.end(),
-                         [&](const Json& e) { return in_list(e, *v); });
+                         [&](const Json& e) { return in_list(&e, *v); });
     case Filter::kContainsAny:
       return v && v->is_array() &&
              std::any_of(f.value.begin(), f.value.end(),
-                         [&](const Json& e) { return in_list(e, *v); });
+                         [&](const Json& e) { return in_list(&e, *v); });
   }
   return false;
 }
@@ -392,35 +406,47 @@ bool matches_all(const std::vector<Filter>& filters, const Json& object) {
                      [&](const Filter& f) { return matches(f, object); });
 }
 
+const Json* SortValues::at(size_t key) const {
+  auto it = std::lower_bound(present.begin(), present.end(), key,
+                             [](const auto& p, size_t k) { return p.first < k; });
+  return it != present.end() && it->first == key ? it->second : nullptr;
+}
+
 SortValues sort_values(const Query& query, const Json& object) {
   SortValues out;
-  out.reserve(query.sort.size());
-  for (const auto& key : query.sort) out.push_back(find_field(object, key.field));
+  for (size_t i = 0; i < query.sort.size(); ++i) {
+    if (const Json* v = find_field(object, query.sort[i].field)) out.present.emplace_back(i, v);
+  }
   return out;
 }
 
+// Walks the keys either side has, in order: between them both are missing,
+// which compares equal.
 int compare_sorted(const Query& query, const SortValues& a, const SortValues& b) {
-  for (size_t i = 0; i < query.sort.size(); ++i) {
-    int c = compare_values(a[i], b[i]);
-    if (c != 0) return query.sort[i].descending ? -c : c;
+  auto x = a.present.begin(), y = b.present.begin();
+  while (x != a.present.end() || y != b.present.end()) {
+    size_t key = std::min(x != a.present.end() ? x->first : SIZE_MAX,
+                          y != b.present.end() ? y->first : SIZE_MAX);
+    const Json* va = x != a.present.end() && x->first == key ? (x++)->second : nullptr;
+    const Json* vb = y != b.present.end() && y->first == key ? (y++)->second : nullptr;
+    int c = compare_values(va, vb);
+    if (c != 0) return query.sort[key].descending ? -c : c;
   }
   return 0;
 }
 
 std::string page_token(const Query& query, const SortValues& last, const std::string& nonce) {
   Json fields = Json::object();
-  for (size_t i = 0; i < query.sort.size(); ++i) {
-    if (last[i]) fields[query.sort[i].field] = *last[i];
-  }
+  for (const auto& [key, value] : last.present) fields[query.sort[key].field] = *value;
   Json doc = {{"last_object", fields}, {"offset", 0}, {"nonce", nonce}};
   return base64_encode(dump(doc));
 }
 
 SortValues token_values(const Query& query, const Json& after) {
   SortValues out;
-  for (const auto& key : query.sort) {
-    auto it = after.find(key.field);
-    out.push_back(it == after.end() ? std::nullopt : std::optional<Json>(*it));
+  for (size_t i = 0; i < query.sort.size(); ++i) {
+    auto it = after.find(query.sort[i].field);
+    if (it != after.end()) out.present.emplace_back(i, &*it);
   }
   return out;
 }

@@ -6,10 +6,12 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include "core/error.h"
+#include "core/glob.h"
 #include "core/json.h"
 
 namespace ratchet {
@@ -19,6 +21,7 @@ struct Filter {
   Op op = kEq;
   std::string field;  // dotted path
   Json value;         // coerced; a list for kIn, kExclude, kContains, kContainsAny
+  Glob like;          // kLike: the value, compiled
 };
 
 struct SortKey {
@@ -29,13 +32,16 @@ struct SortKey {
 struct Query {
   std::vector<Filter> filters;
   // Always ends with last_modified (descending unless the client sorted on
-  // it) and then id in the same direction: a total order within a list.
+  // it) and then id in the same direction: a total order within a list. A
+  // field the client repeated appears once (the first time).
   std::vector<SortKey> sort;
   size_t client_sort_keys = 0;  // how many of them the client asked for
   int64_t limit = -1;  // _limit; -1 when absent
   std::optional<Json> after;  // _token: sort values of the last object of the previous page
   std::string token_nonce;    // _token: its nonce (plural DELETE tokens are single-use)
-  std::vector<std::string> fields;  // _fields; empty: whole objects
+  // _fields, sorted, without repeats and without paths inside another one
+  // (a.b inside a); empty: whole objects.
+  std::vector<std::string> fields;
   // Bounds on last_modified implied by the filters (inclusive).
   int64_t min_ts = INT64_MIN;
   int64_t max_ts = INT64_MAX;
@@ -54,26 +60,41 @@ using Params = std::vector<std::pair<std::string, std::string>>;
 // is usable only when none was appended. `now` bounds last_modified values.
 Query parse_query(const Params& params, int64_t now, std::vector<ErrorDetail>& problems);
 
-// A value inside an object: the value at a dotted path, or nullopt when
+// Costs: the functions below read each value they are given at most a
+// constant number of times (find_field: the keys on its way; comparisons:
+// both values) and copy none of it; recursion is as deep as the values
+// (bounded by kMaxJsonDepth).
+
+// A value inside an object: the value at a dotted path, or nullptr when
 // missing (an intermediate non-object counts as missing; the longest key
-// containing dots that matches a prefix of the path wins).
-std::optional<Json> find_field(const Json& object, const std::string& path);
+// containing dots that matches a prefix of the path wins). Points into
+// `object`.
+const Json* find_field(const Json& object, std::string_view path);
 
 // Kinto's order of JSON values: null < strings < numbers < booleans < arrays
-// < objects < missing (nullopt). Returns <0, 0 or >0.
-int compare_values(const std::optional<Json>& a, const std::optional<Json>& b);
+// < objects < missing (nullptr); numbers by exact value (1 == 1.0), arrays
+// item by item, objects by pair count then pair by pair in key order. A
+// total order. Returns <0, 0 or >0.
+int compare_values(const Json* a, const Json* b);
 
 bool matches(const Filter& filter, const Json& object);
 bool matches_all(const std::vector<Filter>& filters, const Json& object);
 
-// The sort values of an object (one per sort key, nullopt when missing).
-using SortValues = std::vector<std::optional<Json>>;
+// The sort values of an object, pointing into it (valid while it lives and
+// is not changed). Missing values take no room: however many sort keys a
+// query has, an object's sort values are never more than its values.
+struct SortValues {
+  // (index in Query::sort, value), by index, for the keys the object has.
+  std::vector<std::pair<size_t, const Json*>> present;
+  // The value of sort key `key`, nullptr when missing.
+  const Json* at(size_t key) const;
+};
 SortValues sort_values(const Query& query, const Json& object);
 // <0 when `a` comes before `b` in the query's order.
 int compare_sorted(const Query& query, const SortValues& a, const SortValues& b);
 
 // The continuation token after an object with these sort values, and the
-// sort values a token holds.
+// sort values a token holds (pointing into `after`).
 std::string page_token(const Query& query, const SortValues& last, const std::string& nonce);
 SortValues token_values(const Query& query, const Json& after);
 

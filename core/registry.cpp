@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "core/acl.h"
+
 namespace ratchet {
 
 const char* verb_name(Verb verb) {
@@ -95,7 +97,7 @@ void check_group(const Json& data, std::vector<ErrorDetail>& problems) {
       continue;
     }
     const std::string& s = m.get_ref<const std::string&>();
-    if (s.rfind("/buckets/", 0) == 0 || s == "system.Everyone") {
+    if (!valid_principal(s) || s.rfind("/buckets/", 0) == 0 || s == "system.Everyone") {
       problems.push_back({"body", std::string("data.members"), "'" + s + "' is not a valid user ID."});
     }
   }

@@ -95,6 +95,8 @@ const std::map<std::string, Setter>& fixed_keys() {
       {"http_port", num(&Settings::http_port, 0, 65535)},
       {"http_threads", num(&Settings::http_threads, 1, 4096)},
       {"http_keepalive_seconds", num(&Settings::http_keepalive_seconds, 1, 3600)},
+      {"http_header_timeout_seconds", num(&Settings::http_header_timeout_seconds, 1, 3600)},
+      {"http_max_connections", num(&Settings::http_max_connections, 1, 1000000)},
       {"http_scheme", one_of(&Settings::http_scheme, {"", "http", "https"})},
       {"max_body_bytes", num(&Settings::max_body_bytes, 1, kMax)},
       {"storage_backend", one_of(&Settings::storage_backend, {"rocksdb", "memory"})},
@@ -173,6 +175,26 @@ int on_ini_entry(void* user, const char* section, const char* name, const char* 
   return 1;
 }
 
+// A secret that keys ids others must not compute cannot be empty: anyone
+// could then derive another user's basicauth id or personal bucket id.
+void require_secret(const std::string& key, const std::string& value, const std::string& user) {
+  if (!value.empty()) return;
+  throw ConfigError("setting '" + key + "' is not set: " + user +
+                    " needs it as a secret key (a long random string; scripts/serve writes "
+                    "one into ./ratchet.ini)");
+}
+
+void require_secrets(const Settings& settings) {
+  const auto& policies = settings.multiauth_policies;
+  if (std::find(policies.begin(), policies.end(), "basicauth") != policies.end()) {
+    require_secret("userid_hmac_secret", settings.userid_hmac_secret, "the basicauth policy");
+  }
+  if (settings.included("default_bucket")) {
+    require_secret("default_bucket_hmac_secret", settings.default_bucket_hmac_secret,
+                   "the default_bucket plugin");
+  }
+}
+
 }  // namespace
 
 bool Settings::included(const std::string& plugin) const {
@@ -235,6 +257,7 @@ Settings load_settings(const std::string& path, char** environ, const Registry& 
       !settings.included("accounts")) {
     throw ConfigError("setting 'multiauth.policies': the account policy needs 'accounts' in includes");
   }
+  require_secrets(settings);
   return settings;
 }
 

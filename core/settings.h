@@ -23,8 +23,10 @@ struct Settings {
   // HTTP
   std::string http_host = "127.0.0.1";
   int http_port = 8888;
-  int http_threads = 64;  // pool size: one per concurrent keep-alive connection
-  int http_keepalive_seconds = 5;
+  int http_threads = 64;  // threads that handle requests; idle connections hold none
+  int http_keepalive_seconds = 5;       // an idle connection is closed after this
+  int http_header_timeout_seconds = 10;  // a request head must arrive within this
+  int http_max_connections = 10000;      // beyond it new connections are refused
   std::string http_scheme;  // forces the scheme of absolute URLs (hello url, Next-Page)
   int64_t max_body_bytes = 8 * 1024 * 1024;
   // Storage
@@ -80,7 +82,9 @@ struct Settings {
 
 // Defaults, then the file (if `path` is not empty), then the environment.
 // Keys of the form <type>_<perm>_principals and <type>_cache_expires_seconds
-// are accepted for every type in `registry`. Throws ConfigError.
+// are accepted for every type in `registry`. Throws ConfigError, also when a
+// secret is empty that an enabled policy or plugin needs
+// (userid_hmac_secret for basicauth, default_bucket_hmac_secret).
 Settings load_settings(const std::string& path, char** environ, const Registry& registry);
 
 // Sets one key from its text form; throws ConfigError naming the key.

@@ -32,9 +32,6 @@ int serve(const std::string& name, const Registry& app_registry, const std::stri
   if (port >= 0) settings.http_port = port;
   if (!data.empty()) settings.storage_path = data;
   init_logging(settings.project_name, settings.log_level);
-  if (settings.userid_hmac_secret.empty()) {
-    spdlog::warn("userid_hmac_secret is empty: basicauth user ids are not secret");
-  }
 
   // Signals are taken by one waiting thread, whatever thread they hit.
   sigset_t signals;
@@ -60,6 +57,7 @@ int serve(const std::string& name, const Registry& app_registry, const std::stri
     int sig = 0;
     sigwait(&signals, &sig);
     spdlog::info("signal {}: stopping", sig);
+    node->begin_shutdown();
     server.stop();
   });
   spdlog::info("{} {} listening on http://{}:{}/v1/ (storage: {} {})", name, RATCHET_VERSION,

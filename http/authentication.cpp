@@ -1,31 +1,14 @@
 #include "http/authentication.h"
 
-#include <strings.h>
-
 #include "core/accounts.h"
 #include "core/crypto.h"
 #include "core/json.h"
 #include "core/password.h"
 #include "core/timestamp.h"
+#include "http/basic_credentials.h"
 
 namespace ratchet {
 namespace {
-
-// (user, password) of a Basic Authorization header with a user name.
-std::optional<std::pair<std::string, std::string>> basic_credentials(const std::string& header) {
-  static const std::string scheme = "Basic ";
-  if (header.size() <= scheme.size() ||
-      strncasecmp(header.c_str(), scheme.c_str(), scheme.size()) != 0) {
-    return std::nullopt;
-  }
-  size_t start = header.find_first_not_of(' ', scheme.size());
-  if (start == std::string::npos) return std::nullopt;
-  auto credentials = base64_decode(header.substr(start));
-  if (!credentials) return std::nullopt;
-  size_t colon = credentials->find(':');
-  if (colon == 0 || colon == std::string::npos) return std::nullopt;
-  return std::make_pair(credentials->substr(0, colon), credentials->substr(colon + 1));
-}
 
 std::string basicauth(const std::string& user, const std::string& password,
                       const std::string& secret) {
@@ -62,7 +45,7 @@ std::string Authenticator::account(const std::string& user, const std::string& p
       return it->second.matched ? kAccountPrefix + user : "";
     }
   }
-  Json account = Json::parse(*text, nullptr, false);
+  Json account = try_parse_json(*text).value_or(Json());
   bool matched = account.is_object() && account.contains("password") &&
                  account["password"].is_string() &&
                  verify_password(password, account["password"].get<std::string>());

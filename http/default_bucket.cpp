@@ -69,7 +69,7 @@ std::optional<Error> enter_default_bucket(Node& node, const std::string& user_id
   }
   request.path = "/v1/buckets/" + bid + rest;
   if (put && rest.empty() && !request.body.empty()) {
-    Json body = Json::parse(request.body, nullptr, false);
+    Json body = try_parse_json(request.body).value_or(Json());
     if (body.is_object() && body.contains("data") && body["data"].is_object() &&
         body["data"].value("id", "") == "default") {
       body["data"]["id"] = bid;

@@ -107,6 +107,13 @@ std::string iso_now() {
   return out;
 }
 
+// 405 errno 115 with the methods the route has (§1.3).
+HttpResponse method_not_allowed(Verbs allowed) {
+  HttpResponse r = HttpResponse::of(errors::method_not_allowed());
+  r.set_header("Allow", allow_header(allowed));
+  return r;
+}
+
 // §4.1: the path and the querystring must be UTF-8 once percent-decoded.
 std::optional<Error> bad_encoding(const HttpRequest& request) {
   auto utf8 = [](const std::string& s) { return simdjson::validate_utf8(s.data(), s.size()); };
@@ -191,13 +198,18 @@ HttpResponse Frontend::serve(const HttpRequest& request, Exchange& exchange) {
   if (route.kind == Route::kPermissions && !settings.experimental_permissions_endpoint) {
     route.kind = Route::kNotFound;
   }
+  std::optional<Verb> verb = parse_verb(request.method);
   switch (route.kind) {
     case Route::kPrefixRedirect:
     case Route::kSlashRedirect: {
+      // A method no route has is refused here, not sent elsewhere.
+      if (!verb && request.method != "OPTIONS") {
+        return method_not_allowed(resolve(node_.registry(), route.location).verbs());
+      }
       HttpResponse r;
       if (request.method == "OPTIONS" && route.kind == Route::kPrefixRedirect) return r;
       r.status = 307;
-      r.set_header("Location", request.origin + route.location +
+      r.set_header("Location", request.origin + encode_path(route.location) +
                                    (request.query.empty() ? "" : "?" + request.query));
       if (route.kind == Route::kSlashRedirect) {
         constexpr int kTtl = 3600;  // Kinto's trailing_slash_redirect_ttl_seconds
@@ -211,12 +223,9 @@ HttpResponse Frontend::serve(const HttpRequest& request, Exchange& exchange) {
     default: break;
   }
   if (request.method == "OPTIONS") return preflight(route, request);
-  std::optional<Verb> verb = parse_verb(request.method);
   if (!verb || !(route.verbs() & *verb) ||
       (settings.readonly && *verb != kGet && *verb != kHead)) {
-    HttpResponse r = HttpResponse::of(errors::method_not_allowed());
-    r.set_header("Allow", allow_header(route.verbs()));
-    return r;
+    return method_not_allowed(route.verbs());
   }
   switch (route.kind) {
     case Route::kHello:
@@ -277,7 +286,7 @@ HttpResponse Frontend::render(const Op& op, const HttpRequest& request, Result r
     r.set_header("Last-Modified", http_date(result.timestamp));
   }
   if (!result.next_token.empty()) {
-    r.set_header("Next-Page", request.origin + request.path + "?" +
+    r.set_header("Next-Page", request.origin + encode_path(request.path) + "?" +
                                   query_without_paging(request.query) + "_limit=" +
                                   std::to_string(result.page_size) +
                                   "&_token=" + encode_query_value(result.next_token));

@@ -1,64 +1,198 @@
 #include "http/listener.h"
 
-#include <httplib.h>
-#include <sys/socket.h>
+#include <sys/resource.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+
+#include <chrono>
+#include <semaphore>
+#include <thread>
+#include <vector>
+
+#include "core/blocking.h"
+#include "http/connection.h"
 
 namespace ratchet {
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+using boost::system::error_code;
 
-Listener::Listener(int threads, int keepalive_seconds, size_t max_body_bytes, Handler handler)
-    : server_(std::make_unique<httplib::Server>()) {
-  server_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-  server_->set_keep_alive_max_count(1000000);
-  server_->set_keep_alive_timeout(keepalive_seconds);
-  server_->set_tcp_nodelay(true);
-  server_->set_payload_max_length(max_body_bytes);
-  server_->set_socket_options([this](socket_t sock) {
-    httplib::default_socket_options(sock);
-    listen_fd_ = sock;
-  });
-  auto without_body = [handler](const httplib::Request& req, httplib::Response& res) {
-    handler(req, "", res);
-  };
-  // cpp-httplib 0.11 would reject a request that has neither Content-Length
-  // nor chunked encoding (which HTTP/1.1 defines as an empty body) before
-  // routing: these handlers read bodies themselves.
-  auto with_body = [handler](const httplib::Request& req, httplib::Response& res,
-                             const httplib::ContentReader& read) {
-    std::string body;
-    if (req.has_header("Content-Length") || req.get_header_value("Transfer-Encoding") == "chunked") {
-      bool ok = read([&body](const char* data, size_t n) {
-        body.append(data, n);
-        return true;
-      });
-      if (!ok) return;  // httplib set 413 or 400 for its error handler
-    }
-    handler(req, body, res);
-  };
-  server_->Get(".*", without_body);
-  server_->Options(".*", without_body);
-  server_->Post(".*", with_body);
-  server_->Put(".*", with_body);
-  server_->Patch(".*", with_body);
-  server_->Delete(".*", with_body);
+namespace {
+
+constexpr auto kSweepEvery = std::chrono::milliseconds(250);
+constexpr auto kAcceptRetry = std::chrono::milliseconds(100);
+constexpr auto kStopGrace = std::chrono::seconds(1);
+
+// Each connection is a file descriptor: as many as the hard limit allows.
+void raise_file_limit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
+  }
 }
+
+// The turns at the loop: a pool thread runs one loop step (a handler, a
+// read, a write) at a time while it holds a turn, and gives its turn back
+// early when the step waits (BlockingWait), so that the step's wait does
+// not stop the loop.
+class LoopTurns {
+ public:
+  explicit LoopTurns(int turns) : free_(turns) {}
+
+  // Runs loop steps until the loop stops.
+  void serve(net::io_context& io) {
+    Turn turn(free_);
+    set_blocking_hook(&turn);
+    while (true) {
+      free_.acquire();
+      turn.holding = true;
+      size_t ran = io.run_one();
+      if (turn.holding) free_.release();
+      if (ran == 0) break;
+    }
+    set_blocking_hook(nullptr);
+  }
+
+ private:
+  struct Turn : BlockingHook {
+    explicit Turn(std::counting_semaphore<>& f) : free(f) {}
+    void enter() override {
+      if (!holding) return;
+      holding = false;
+      free.release();
+    }
+    std::counting_semaphore<>& free;
+    bool holding = false;
+  };
+
+  std::counting_semaphore<> free_;
+};
+
+int turns_of(const ListenerOptions& o) {
+  int cores = static_cast<int>(std::thread::hardware_concurrency());
+  return o.loop_threads > 0 ? o.loop_threads : std::max(2, cores);
+}
+
+}  // namespace
+
+struct Listener::Impl {
+  Impl(const ListenerOptions& options, Handler handler, Refusal refusal)
+      : hub(options, std::move(handler), std::move(refusal)),
+        io(turns_of(options)),
+        turns(turns_of(options)),
+        control(net::make_strand(io)),
+        acceptor(control),
+        sweep(control),
+        retry(control) {}
+
+  void accept() {
+    acceptor.async_accept(net::make_strand(io), [this](error_code ec, tcp::socket socket) {
+      if (!acceptor.is_open()) return;
+      if (!ec) {
+        // Beyond the cap a connection is refused at once, never queued.
+        if (hub.open.load() < hub.options.max_connections) {
+          serve_connection(std::move(socket), hub);
+        }
+        return accept();
+      }
+      // Out of descriptors or memory: wait for connections to close.
+      retry.expires_after(kAcceptRetry);
+      retry.async_wait([this](error_code) { accept(); });
+    });
+  }
+
+  void sweep_periodically() {
+    sweep.expires_after(kSweepEvery);
+    sweep.async_wait([this](error_code ec) {
+      if (ec || stopping) return;
+      expire_connections(hub);
+      sweep_periodically();
+    });
+  }
+
+  // On the control strand: no new connections, idle ones closed, busy ones
+  // closed after their answer; the loop ends when none is left, or after a
+  // grace period whatever is left.
+  void begin_stop() {
+    if (stopping) return;
+    stopping = true;
+    error_code ignored;
+    acceptor.close(ignored);
+    sweep.cancel();
+    retry.cancel();
+    drain_connections(hub);
+    stop_at = std::chrono::steady_clock::now() + kStopGrace;
+    wait_for_drain();
+  }
+
+  void wait_for_drain() {
+    if (hub.open.load() == 0) return;  // nothing keeps the loop running
+    if (std::chrono::steady_clock::now() >= stop_at) return io.stop();
+    sweep.expires_after(std::chrono::milliseconds(20));
+    sweep.async_wait([this](error_code) { wait_for_drain(); });
+  }
+
+  ConnectionHub hub;
+  net::io_context io;
+  LoopTurns turns;
+  net::strand<net::io_context::executor_type> control;  // acceptor and timers
+  tcp::acceptor acceptor;
+  net::steady_timer sweep;
+  net::steady_timer retry;
+  bool stopping = false;
+  std::chrono::steady_clock::time_point stop_at;
+};
+
+Listener::Listener(const ListenerOptions& options, Handler handler, Refusal refusal)
+    : impl_(std::make_unique<Impl>(options, std::move(handler), std::move(refusal))) {}
 
 Listener::~Listener() { stop(); }
 
 int Listener::bind(const std::string& host, int port) {
-  int bound = port;
-  if (port == 0) {
-    bound = server_->bind_to_any_port(host);
-  } else if (!server_->bind_to_port(host, port)) {
+  raise_file_limit();
+  error_code ec;
+  tcp::resolver resolver(impl_->io);
+  auto found = resolver.resolve(host, std::to_string(port), tcp::resolver::passive, ec);
+  if (ec || found.empty()) return -1;
+  tcp::acceptor& a = impl_->acceptor;
+  tcp::endpoint endpoint = found.begin()->endpoint();
+  a.open(endpoint.protocol(), ec);
+  if (!ec) a.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) a.bind(endpoint, ec);
+  if (!ec) a.listen(net::socket_base::max_listen_connections, ec);
+  if (ec) {
+    a.close(ec);
     return -1;
   }
-  if (bound > 0 && listen_fd_ >= 0) ::listen(listen_fd_, 1024);
-  return bound;
+  return a.local_endpoint().port();
 }
 
-bool Listener::run() { return server_->listen_after_bind(); }
+bool Listener::run() {
+  Impl& impl = *impl_;
+  if (!impl.acceptor.is_open()) return false;
+  net::post(impl.control, [&impl] {
+    impl.accept();
+    impl.sweep_periodically();
+  });
+  std::vector<std::thread> threads;
+  for (int i = 1; i < impl.hub.options.threads; ++i) {
+    threads.emplace_back([&impl] { impl.turns.serve(impl.io); });
+  }
+  impl.turns.serve(impl.io);
+  for (auto& t : threads) t.join();
+  return true;
+}
 
 void Listener::stop() {
-  if (server_) server_->stop();
+  Impl& impl = *impl_;
+  net::post(impl.control, [&impl] { impl.begin_stop(); });
 }
+
+size_t Listener::connections() const { return impl_->hub.open.load(); }
 
 }  // namespace ratchet

@@ -1,46 +1,70 @@
-// A cpp-httplib server set up for many keep-alive clients, as DEPENDENCIES.md
-// §2b found necessary: a pool thread per connection (`threads`), no limit of
-// requests per connection, TCP_NODELAY, the listen backlog raised from 5 to
-// 1024, and bodies read by the handlers (so that a request without a body
-// and without Content-Length is served). ratchet's HTTP layer and the
-// benchmark ceiling both use it: the ceiling measures this exact layer.
+// ratchet's HTTP front: an event-driven accept/read loop (Boost.Asio) that
+// hands only complete requests to the handler, so that idle, slow or
+// half-sent connections hold no thread. Requests of one connection are
+// answered in order (HTTP/1.1 pipelining); each bound below closes a
+// connection that would otherwise hold the node. ratchet's HTTP layer and
+// the benchmark ceiling both use it: the ceiling measures this exact front.
 //
 // Thread-safety: run() blocks; stop() may be called from any thread.
 #pragma once
 
+#include <cstddef>
 #include <functional>
 #include <memory>
-#include <optional>
 #include <string>
 
-namespace httplib {
-class Server;
-struct Request;
-struct Response;
-}  // namespace httplib
+#include "http/message.h"
+#include "http/request_reader.h"
+#include "http/responder.h"
 
 namespace ratchet {
 
+struct ListenerOptions {
+  // Threads that run handlers; a handler may block its thread (ratchet's
+  // wait for commits), idle connections hold none. Of these, `loop_threads`
+  // (0: the number of cores, at least 2) take turns at the loop at once: a
+  // thread that waits inside a BlockingWait (core/blocking.h) gives its turn
+  // to another, so a few threads do the I/O and many may wait.
+  int threads = 64;
+  int loop_threads = 0;
+  int keepalive_seconds = 5;        // an idle connection is closed after this
+  int header_timeout_seconds = 10;  // a head must be complete this long after its first byte
+  int body_timeout_seconds = 60;    // then its body, and each response write, this long
+  size_t max_connections = 10000;   // beyond it a new connection is closed at once
+  RequestLimits request;
+  std::string scheme = "http";  // of request origins
+};
+
 class Listener {
  public:
-  // Called with the request and its whole body.
-  using Handler =
-      std::function<void(const httplib::Request&, const std::string& body, httplib::Response&)>;
+  // Runs on a loop thread with a complete request; answers through the
+  // responder, now or later (see responder.h). Responders must not outlive
+  // the Listener.
+  using Handler = std::function<void(HttpRequest request, std::shared_ptr<Responder> responder)>;
+  // The answer to a request refused before it reached the handler (400,
+  // 408, 413, 414, 431, 501; see request_reader.h); `partial` holds what
+  // was read of it. The connection is closed after it.
+  using Refusal = std::function<HttpResponse(const HttpRequest& partial, int status)>;
 
-  // Every method goes to `handler`; bodies over max_body_bytes get 413.
-  Listener(int threads, int keepalive_seconds, size_t max_body_bytes, Handler handler);
+  Listener(const ListenerOptions& options, Handler handler, Refusal refusal);
   ~Listener();
+  Listener(const Listener&) = delete;
+  Listener& operator=(const Listener&) = delete;
 
-  httplib::Server& server() { return *server_; }
   // Binds host:port (0: an ephemeral port); returns the bound port or -1.
   int bind(const std::string& host, int port);
   // Serves until stop(); returns false if it could not listen.
   bool run();
+  // Stops accepting and closes idle connections; answers in progress are
+  // given at most a second to finish.
   void stop();
 
+  // Connections open now.
+  size_t connections() const;
+
  private:
-  std::unique_ptr<httplib::Server> server_;
-  int listen_fd_ = -1;
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
 };
 
 }  // namespace ratchet

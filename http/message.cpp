@@ -1,6 +1,7 @@
 #include "http/message.h"
 
 #include <cctype>
+#include <cstring>
 
 namespace ratchet {
 
@@ -53,6 +54,22 @@ std::vector<std::pair<std::string, std::string>> parse_query(const std::string& 
 
 std::string encode_query_value(const std::string& value) {
   return httplib::detail::encode_query_param(value);
+}
+
+std::string encode_path(const std::string& path) {
+  static const char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(path.size());
+  for (unsigned char c : path) {
+    if (std::isalnum(c) || (c != 0 && std::strchr("-._~!$&'()*+,;=:@/", c) != nullptr)) {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
 }
 
 }  // namespace ratchet

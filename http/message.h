@@ -48,4 +48,13 @@ std::vector<std::pair<std::string, std::string>> parse_query(const std::string& 
 // Percent-encodes a query parameter value.
 std::string encode_query_value(const std::string& value);
 
+// Percent-encodes a decoded path for a URL (Location, Next-Page): every byte
+// but unreserved ones, sub-delims, ':', '@' and '/'.
+std::string encode_path(const std::string& path);
+
+// The longest request target (path and query string) read, and the longest
+// batch sub-request path: gunicorn's request-line limit in front of Kinto is
+// 4 KiB, browsers and proxies commonly allow 8 KiB.
+inline constexpr size_t kMaxTargetBytes = 8192;
+
 }  // namespace ratchet

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "core/acl.h"
 #include "core/json.h"
 #include "core/query.h"
 #include "core/timestamp.h"
@@ -80,7 +81,7 @@ void check_permissions(Op& op, const Registry& registry, const ResourceType& typ
       add(op, {"body", field, dump(members) + " is not iterable"});
     } else {
       for (const Json& m : members) {
-        if (!m.is_string() || m.get_ref<const std::string&>().find('\0') != std::string::npos) {
+        if (!m.is_string() || !valid_principal(m.get_ref<const std::string&>())) {
           add(op, {"body", field, dump(m) + " is not a valid principal"});
         }
       }

@@ -1,11 +1,10 @@
-// The socket side: a Listener (cpp-httplib set up for many keep-alive
-// clients) whose every request goes to the Frontend, with httplib's own
-// error answers turned into the protocol's.
+// The socket side: ratchet's Listener (http/listener.h), set up from the
+// settings, whose every complete request goes to the Frontend, and whose
+// refusals (malformed, too large, too slow) get the protocol's JSON errors.
 //
-// Thread-safety: start() once; stop() from any thread.
+// Thread-safety: run() once; stop() from any thread.
 #pragma once
 
-#include <memory>
 #include <string>
 
 #include "actors/node.h"
@@ -24,11 +23,14 @@ class HttpServer {
   bool run();
   void stop();
 
+  const Listener& listener() const { return listener_; }
+
  private:
-  Node& node_;
   Frontend frontend_;
-  const std::string scheme_;
   Listener listener_;
 };
+
+// The Listener's options from the settings (http_*, max_body_bytes).
+ListenerOptions listener_options(const Settings& settings);
 
 }  // namespace ratchet

@@ -113,9 +113,9 @@ HttpResponse version(const Settings& settings) {
   if (!read_file(settings.version_json, &text)) {
     return HttpResponse::of(errors::unknown_url());
   }
-  Json doc = Json::parse(text, nullptr, false);
-  if (doc.is_discarded()) return HttpResponse::of(errors::internal());
-  return json_response(200, dump(doc));
+  std::optional<Json> doc = try_parse_json(text);
+  if (!doc) return HttpResponse::of(errors::internal());
+  return json_response(200, dump(*doc));
 }
 
 }  // namespace ratchet

@@ -126,6 +126,43 @@ TEST(HttpAccounts, SignUpWithPost) {
   EXPECT_EQ(who(s, "bob", "other"), basicauth_id("bob", "other"));
 }
 
+// bcrypt reads at most 72 bytes of a password, up to its first NUL: longer
+// passwords and passwords with NUL are refused (400 on data.password, never
+// a 5xx, nothing stored), and never authenticate as an account, however their
+// first 72 bytes compare.
+TEST(HttpAccounts, PasswordsBcryptCannotReadWhollyAreRefused) {
+  TestServer s(accounts_only);
+  const std::string longest(72, 'p');
+  signup(s, "alice", longest);
+  EXPECT_EQ(who(s, "alice", longest), "account:alice");
+  Json stored = s.request("GET", "/v1/accounts/alice", "", "", {{"Authorization", basic_auth("alice", longest)}})
+                    .json();
+  for (const std::string& bad : {longest + "x", std::string(1000, 'p'), std::string("ab\0cd", 5)}) {
+    std::string body = password_body(bad);
+    std::vector<Reply> answers{
+        s.request("PUT", "/v1/accounts/bob", body, ""),
+        s.request("POST", "/v1/accounts", Json{{"data", {{"id", "carol"}, {"password", bad}}}}.dump(), ""),
+        as(s, "PUT", "/v1/accounts/alice", body, "alice", longest),
+        as(s, "PATCH", "/v1/accounts/alice", body, "alice", longest),
+    };
+    for (const Reply& r : answers) {
+      ASSERT_TRUE(IsError(r, 400, 107)) << bad.size() << " bytes";
+      EXPECT_EQ(r.json()["details"][0]["location"], "body") << r.body;
+      EXPECT_EQ(r.json()["details"][0]["name"], "data.password") << r.body;
+    }
+    // Logging in with it is an anonymous request, not an error.
+    Reply hello = as(s, "GET", "/v1/", "", "alice", bad);
+    EXPECT_EQ(hello.status, 200) << describe(hello);
+    EXPECT_FALSE(hello.json().contains("user")) << hello.body;
+  }
+  // alice's first 72 bytes followed by more: not alice.
+  EXPECT_EQ(who(s, "alice", longest + "tail"), "");
+  EXPECT_TRUE(IsError(as(s, "GET", "/v1/accounts/alice", "", "alice", longest + "tail"), 401, 104));
+  EXPECT_EQ(as(s, "GET", "/v1/accounts/alice", "", "alice", longest).json(), stored);
+  EXPECT_EQ(who(s, "bob", "ab"), "");
+  EXPECT_TRUE(IsError(s.get("/v1/accounts/carol", "carol"), 401, 104));
+}
+
 // §16: with account then basicauth, a wrong password is not refused: the
 // pair authenticates as another (basicauth) user.
 TEST(HttpAccounts, WrongPasswordFallsThroughToBasicauth) {

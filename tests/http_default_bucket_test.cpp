@@ -186,6 +186,37 @@ TEST(HttpDefaultBucket, ImplicitCreationNeedsNoCreatePermission) {
   EXPECT_EQ(s.request("POST", "/v1/buckets/default/collections/tasks/records", "{}", "alice").status, 201);
 }
 
+// Someone who learnt alice's personal bucket id and made that bucket first
+// learns nothing from her implicit creations, nor from her 412s: alice may not
+// read the squatter's bucket, so she is refused, never shown it.
+TEST(HttpDefaultBucket, ASquattedPersonalBucketIsNeverShown) {
+  TestServer s(plugin);
+  std::string bid = personal("alice");
+  must(s, "PUT", "/v1/buckets/" + bid, R"({"data":{"secret":"secret-squatter"}})", "mallory", {201});
+  must(s, "PUT", "/v1/buckets/" + bid + "/collections/tasks", R"({"data":{"secret":"secret-squatter"}})",
+       "mallory", {201});
+  std::vector<Reply> answers{
+      s.request("PUT", "/v1/buckets/default", "", "alice", {{"If-None-Match", "*"}}),
+      s.request("PUT", "/v1/buckets/default/collections/tasks", "", "alice", {{"If-None-Match", "*"}}),
+      s.get("/v1/buckets/default", "alice"),
+      s.get("/v1/buckets/default/collections/tasks/records", "alice"),
+      s.request("POST", "/v1/buckets/default/collections/tasks/records", "{}", "alice"),
+  };
+  Json batch = {{"requests", {{{"method", "PUT"}, {"path", "/buckets/default"}, {"headers", {{"If-None-Match", "*"}}}}}}};
+  Reply outer = s.request("POST", "/v1/batch", batch.dump(), "alice");
+  ASSERT_EQ(outer.status, 200) << describe(outer);
+  Json sub = outer.json()["responses"][0];
+  EXPECT_EQ(sub["status"], 403) << sub;
+  EXPECT_FALSE(sub["headers"].contains("ETag")) << sub;
+  for (const Reply& r : answers) {
+    EXPECT_TRUE(IsError(r, 403, 121)) << describe(r);
+    EXPECT_EQ(count_of(r.body, "secret-squatter"), 0u) << r.body;
+    EXPECT_FALSE(r.has_header("ETag")) << describe(r);
+  }
+  EXPECT_EQ(count_of(outer.body, "secret-squatter"), 0u) << outer.body;
+  EXPECT_EQ(ids_of(s.get("/v1/buckets/" + bid + "/collections/tasks/records", "mallory")), std::vector<std::string>{});
+}
+
 TEST(HttpDefaultBucket, InvalidCollectionIdIs400) {
   TestServer s(plugin);
   for (const char* path : {"/v1/buckets/default/collections/bad!id/records", "/v1/buckets/default/collections/bad!id",

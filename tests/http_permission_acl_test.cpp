@@ -2,9 +2,9 @@
 // §14.25): PUT replaces the ACL, PATCH replaces per permission, merge-patch
 // removes with null, JSON-Patch grants and revokes one principal; the
 // explicit_permissions setting; principals in hello; and bad input (unknown
-// permission names, principals that are not strings, group members that are
-// groups or system.Everyone) refused with 400 errno 107 and details,
-// changing nothing.
+// permission names, principals that are not strings or are empty, group
+// members that are groups or system.Everyone) refused with 400 errno 107 and
+// details, changing nothing.
 #include <gtest/gtest.h>
 
 #include "tests/http_helpers.h"
@@ -206,6 +206,39 @@ TEST(HttpPermissionAcl, PrincipalsMustBeStrings) {
   EXPECT_EQ(ids_of(s.get(records_path(), "alice")), std::vector<std::string>{"r1"});
 }
 
+// An empty principal (or one holding NUL) is refused wherever an ACL is
+// written: PUT, POST, the three PATCH formats; nothing changes.
+TEST(HttpPermissionAcl, EmptyPrincipalsAreRefused) {
+  TestServer s;
+  make_collection(s, "alice");
+  make_record(s, "alice", "r1");
+  Json before = s.get(kRecord, "alice").json();
+  for (const Json& bad : {Json(""), Json(std::string("a\0b", 3))}) {
+    std::string body = Json{{"permissions", {{"read", {s.user_id("bob"), bad}}}}}.dump();
+    for (const char* method : {"PUT", "PATCH"}) {
+      Reply r = s.request(method, kRecord, body, "alice");
+      ASSERT_TRUE(IsError(r, 400, 107)) << method << " " << body;
+      EXPECT_EQ(r.json()["details"][0]["location"], "body") << r.body;
+      EXPECT_EQ(r.json()["details"][0]["name"], "permissions.read") << r.body;
+    }
+    EXPECT_TRUE(IsError(s.request("PATCH", kRecord, body, "alice", kMergePatch), 400, 107)) << body;
+    EXPECT_TRUE(IsError(s.request("POST", records_path(), body, "alice"), 400, 107)) << body;
+    EXPECT_TRUE(IsError(s.request("PUT", records_path() + "/r2", body, "alice"), 400, 107)) << body;
+    EXPECT_TRUE(IsError(s.request("PUT", "/v1/buckets/other", body, "alice"), 400, 107)) << body;
+    Json whole = Json::array({{{"op", "add"}, {"path", "/permissions/read"}, {"value", {bad}}}});
+    EXPECT_TRUE(IsError(s.request("PATCH", kRecord, whole.dump(), "alice", kJsonPatch), 400, 107)) << whole;
+  }
+  // JSON Patch names the principal in the path: "/permissions/read/" is "".
+  for (const char* ops : {R"([{"op":"add","path":"/permissions/read/"}])",
+                          R"([{"op":"add","path":"/permissions/write/","value":""}])",
+                          R"([{"op":"add","path":"/permissions/read/a\u0000b"}])"}) {
+    EXPECT_TRUE(IsError(s.request("PATCH", kRecord, ops, "alice", kJsonPatch), 400, 107)) << ops;
+  }
+  EXPECT_EQ(s.get(kRecord, "alice").json(), before);
+  EXPECT_EQ(ids_of(s.get(records_path(), "alice")), std::vector<std::string>{"r1"});
+  EXPECT_EQ(s.get("/v1/buckets/other", "alice").status, 403);
+}
+
 // §2.3 / §2.7: a group member that is a group URI or system.Everyone (or not
 // a string) is refused, whichever way it comes, and membership is unchanged.
 TEST(HttpPermissionAcl, BadGroupMembersChangeNothing) {
@@ -216,7 +249,7 @@ TEST(HttpPermissionAcl, BadGroupMembersChangeNothing) {
   must(s, "PUT", g, Json{{"data", {{"members", {bob}}}}}.dump(), "alice", {201});
   Json before = s.get(g, "alice").json();
   for (const Json& bad : {Json("system.Everyone"), Json("/buckets/blog/groups/g"), Json("/buckets/x/groups/y"),
-                          Json(1), Json(nullptr)}) {
+                          Json(1), Json(nullptr), Json(""), Json(std::string("a\0b", 3))}) {
     Json members = {bob, bad};
     std::string body = Json{{"data", {{"members", members}}}}.dump();
     for (const char* method : {"PUT", "PATCH"}) {

@@ -212,6 +212,173 @@ TEST(HttpPermLeaks, ReadersGet404WhereStrangersGet403) {
                       403, 121));
 }
 
+// The sub-response of a batch of one request.
+Json batched(TestServer& s, const std::string& user, const Json& request,
+             const httplib::Headers& headers = {}) {
+  Reply r = s.request("POST", "/v1/batch", Json{{"requests", {request}}}.dump(), user, headers);
+  EXPECT_EQ(r.status, 200) << describe(r);
+  return r.status == 200 ? r.json()["responses"][0] : Json();
+}
+
+// A refusal with nothing of the object: no data, no timestamp.
+::testing::AssertionResult RefusedBlind(int status, const std::string& body, const Json& headers,
+                                        const std::string& marker) {
+  int errno_ = status == 401 ? 104 : 121;
+  Json b = parse_or_null(body);
+  if (!b.is_object() || b.value("errno", 0) != errno_ || b.value("code", 0) != status) {
+    return ::testing::AssertionFailure() << "expected " << status << "/" << errno_ << ", got " << body;
+  }
+  if (b.contains("details") || count_of(body, marker) || count_of(body, "last_modified")) {
+    return ::testing::AssertionFailure() << "the refusal shows the object: " << body;
+  }
+  if (headers.contains("ETag") || headers.contains("Last-Modified")) {
+    return ::testing::AssertionFailure() << "the refusal shows a timestamp: " << headers;
+  }
+  return ::testing::AssertionSuccess();
+}
+
+::testing::AssertionResult RefusedBlind(const Reply& r, int status, const std::string& marker) {
+  if (r.status != status) return ::testing::AssertionFailure() << "expected " << status << ": " << describe(r);
+  Json headers = Json::object();
+  for (const auto& [k, v] : r.headers) headers[k] = v;
+  return RefusedBlind(r.status, r.body, headers, marker);
+}
+
+::testing::AssertionResult RefusedBlind(const Json& sub, int status, const std::string& marker) {
+  if (!sub.is_object()) return ::testing::AssertionFailure() << "no sub-response";
+  if (sub["status"] != status) return ::testing::AssertionFailure() << "expected " << status << ": " << sub;
+  return RefusedBlind(status, sub["body"].dump(), sub["headers"], marker);
+}
+
+// A failed precondition shows the object (details.existing, ETag) only to
+// those who may read it. Kinto checks only the create permission for PUT
+// with If-None-Match: * and answers 412 with the whole object; ratchet
+// answers what the write would get without the precondition: a refusal.
+TEST(HttpPermLeaks, FailedPreconditionsShowOnlyWhatTheCallerMayRead) {
+  TestServer s;
+  const std::string bucket = "/v1/buckets/blog";
+  must(s, "PUT", bucket, R"({"data":{"secret":"secret-bucket"}})", "alice", {201});
+  must(s, "PUT", bucket + "/collections/c", "", "alice", {201});
+  must(s, "PUT", bucket + "/collections/c2", R"({"data":{"secret":"secret-collection"}})", "alice", {201});
+  must(s, "PUT", bucket + "/groups/g", R"({"data":{"members":[],"secret":"secret-group"}})", "alice", {201});
+  make_record(s, "alice", "r1", R"({"data":{"secret":"secret-record"}})");
+  std::string bob = s.user_id("bob");
+  // bob may create collections and groups in the bucket, records in the collection.
+  must(s, "PATCH", bucket, acl({{"collection:create", {bob}}, {"group:create", {bob}}}), "alice", {200});
+  must(s, "PATCH", bucket + "/collections/c", acl({{"record:create", {bob}}}), "alice", {200});
+
+  struct Target {
+    std::string path, plural, id, marker;
+  };
+  std::vector<Target> targets{
+      {bucket, "/v1/buckets", "blog", "secret-bucket"},  // bucket_create_principals: every user
+      {bucket + "/collections/c2", bucket + "/collections", "c2", "secret-collection"},
+      {bucket + "/groups/g", bucket + "/groups", "g", "secret-group"},
+      {records_path() + "/r1", records_path(), "r1", "secret-record"},
+  };
+  httplib::Headers none_match{{"If-None-Match", "*"}};
+  for (const Target& t : targets) {
+    std::string data = R"({"data":{"members":[]}})";
+    for (const std::string& who : {std::string("bob"), std::string("carol"), std::string("")}) {
+      int status = who.empty() ? 401 : 403;
+      // collection:create lets bob read the bucket's attributes (§7.5).
+      if (who == "bob" && t.id == "blog") continue;
+      SCOPED_TRACE(t.path + " as " + (who.empty() ? "anonymous" : who));
+      EXPECT_TRUE(RefusedBlind(s.request("PUT", t.path, data, who, none_match), status, t.marker));
+      EXPECT_TRUE(RefusedBlind(s.request("PUT", t.path, data, who, {{"If-Match", "\"1\""}}), status, t.marker));
+      std::string posted = Json{{"data", {{"id", t.id}, {"members", Json::array()}}}}.dump();
+      EXPECT_TRUE(RefusedBlind(s.request("POST", t.plural, posted, who, none_match), status, t.marker));
+      EXPECT_TRUE(RefusedBlind(s.request("PATCH", t.path, data, who, none_match), status, t.marker));
+      EXPECT_TRUE(RefusedBlind(s.request("DELETE", t.path, "", who, none_match), status, t.marker));
+      EXPECT_TRUE(RefusedBlind(s.request("GET", t.path, "", who, none_match), status, t.marker));
+      EXPECT_TRUE(RefusedBlind(s.request("GET", t.path, "", who, {{"If-Match", "\"1\""}}), status, t.marker));
+      // The same through a batch, with the header on the sub-request or in defaults.
+      Json put = {{"method", "PUT"}, {"path", t.path}, {"body", Json::parse(data)}};
+      put["headers"]["If-None-Match"] = "*";
+      EXPECT_TRUE(RefusedBlind(batched(s, who, put), status, t.marker));
+      Json post = {{"method", "POST"}, {"path", t.plural}, {"body", Json::parse(posted)}};
+      post["headers"]["If-None-Match"] = "*";
+      EXPECT_TRUE(RefusedBlind(batched(s, who, post), status, t.marker));
+      Reply defaults = s.request("POST", "/v1/batch",
+                                 Json{{"defaults", {{"headers", {{"If-None-Match", "*"}}}}},
+                                      {"requests", {{{"method", "PUT"}, {"path", t.path}}}}}
+                                     .dump(),
+                                 who);
+      ASSERT_EQ(defaults.status, 200) << describe(defaults);
+      EXPECT_TRUE(RefusedBlind(defaults.json()["responses"][0], status, t.marker));
+      // The outer request's If-None-Match reaches the sub-requests too.
+      EXPECT_TRUE(RefusedBlind(batched(s, who, {{"method", "PUT"}, {"path", t.path}}, none_match), status,
+                               t.marker));
+    }
+    // alice reads it: she gets the 412 with the object and its timestamp.
+    Reply own = s.request("PUT", t.path, data, "alice", none_match);
+    ASSERT_TRUE(IsError(own, 412, 114));
+    Json stored = s.get(t.path, "alice").json()["data"];
+    EXPECT_EQ(own.json()["details"]["existing"], stored);
+    EXPECT_EQ(etag_value(own), stored["last_modified"].get<int64_t>());
+  }
+  Reply reader = s.request("PUT", bucket, "", "bob", none_match);
+  ASSERT_TRUE(IsError(reader, 412, 114));
+  EXPECT_EQ(reader.json()["details"]["existing"]["secret"], "secret-bucket");
+  // Nothing changed.
+  EXPECT_EQ(s.get(records_path() + "/r1", "alice").json()["data"]["secret"], "secret-record");
+  EXPECT_EQ(s.get(bucket, "alice").json()["data"]["secret"], "secret-bucket");
+}
+
+void with_accounts(Settings& st, Registry&) {
+  st.includes = {"accounts"};
+  st.multiauth_policies = {"account", "basicauth"};
+  st.account_bcrypt_rounds = 4;
+  st.principals["account_create"] = {"system.Everyone"};
+  st.principals["account_write"] = {"account:admin"};
+}
+
+// An account's bcrypt hash never reaches someone who may not read the
+// account: not an anonymous client (who may create accounts), not another
+// account, directly or through a batch. Its owner and the administrators see
+// the 412.
+TEST(HttpPermLeaks, AccountPreconditionsNeverShowTheHashToOthers) {
+  TestServer s(with_accounts);
+  auto password = [](const std::string& p) { return Json{{"data", {{"password", p}}}}.dump(); };
+  std::string hash = must(s, "PUT", "/v1/accounts/alice", password("secret"), "", {201})["data"]["password"];
+  must(s, "PUT", "/v1/accounts/eve", password("secret"), "", {201});
+  must(s, "PUT", "/v1/accounts/admin", password("secret"), "", {201});
+  ASSERT_EQ(hash.rfind("$2b$", 0), 0u) << hash;
+  httplib::Headers none_match{{"If-None-Match", "*"}};
+  const std::string path = "/v1/accounts/alice";
+  std::string posted = R"({"data":{"id":"alice","password":"x"}})";
+
+  EXPECT_TRUE(RefusedBlind(s.request("PUT", path, password("x"), "", none_match), 401, hash));
+  EXPECT_TRUE(RefusedBlind(s.request("PUT", path, password("x"), "", {{"If-Match", "\"1\""}}), 401, hash));
+  EXPECT_TRUE(RefusedBlind(s.request("POST", "/v1/accounts", posted, "", none_match), 401, hash));
+  EXPECT_TRUE(RefusedBlind(s.request("PATCH", path, password("x"), "", none_match), 401, hash));
+  EXPECT_TRUE(RefusedBlind(s.request("DELETE", path, "", "", none_match), 401, hash));
+  Json put = {{"method", "PUT"}, {"path", path}, {"body", Json::parse(password("x"))}};
+  put["headers"]["If-None-Match"] = "*";
+  EXPECT_TRUE(RefusedBlind(batched(s, "", put), 401, hash));
+  EXPECT_TRUE(RefusedBlind(batched(s, "", {{"method", "PUT"}, {"path", path}}, none_match), 401, hash));
+
+  // Another account (eve, password "secret") is no reader of alice.
+  for (const Reply& r : {s.request("PUT", path, password("x"), "eve", none_match),
+                         s.request("POST", "/v1/accounts", posted, "eve", none_match),
+                         s.request("PATCH", path, password("x"), "eve", none_match),
+                         s.request("DELETE", path, "", "eve", none_match),
+                         s.request("GET", path, "", "eve", none_match)}) {
+    EXPECT_NE(r.status, 412) << describe(r);
+    EXPECT_EQ(count_of(r.body, hash), 0u) << r.body;
+    EXPECT_FALSE(r.has_header("ETag")) << describe(r);
+  }
+  Json sub = batched(s, "eve", put);
+  EXPECT_NE(sub["status"], 412) << sub;
+  EXPECT_EQ(count_of(sub.dump(), hash), 0u) << sub;
+
+  for (const std::string& reader : {std::string("alice"), std::string("admin")}) {
+    Reply r = s.request("PUT", path, password("x"), reader, none_match);
+    ASSERT_TRUE(IsError(r, 412, 114)) << reader;
+    EXPECT_EQ(r.json()["details"]["existing"]["password"], hash);
+  }
+  EXPECT_EQ(s.get(path, "alice").json()["data"]["password"], hash);
+}
 
 }  // namespace
 }  // namespace ratchet::testing

@@ -4,7 +4,9 @@
 // system.Authenticated -- every verb of bob, carol (a stranger, unless the
 // grant reaches every authenticated user) and an anonymous client on every
 // object type, with the exact status and errno, what lists show and count,
-// and that a refused request changes nothing and shows no object data.
+// and that a refused request changes nothing and shows no object data. A
+// failed precondition (412, directly and through /v1/batch) shows the object
+// only to those who may read it; others get the refusal.
 //
 // The fixture, made by alice: bucket b, group g (no members), collection c,
 // record r; each carries a "secret" marker that must never show in an error.
@@ -165,12 +167,18 @@ bool create(Kind k, const Actor& a) {
 enum class Verb {
   // Leave the state unchanged whatever the answer should be.
   kGet, kHead, kGetMissing, kPatchMissing, kDeleteMissing, kPutIfNoneMatch, kPostExisting, kList, kCount,
+  // Preconditions that fail on the existing object: 412 or a refusal.
+  kGetIfNoneMatch, kGetIfMatchStale, kPostExistingIfNoneMatch, kPutIfMatchStale, kPatchIfNoneMatch,
+  kPatchIfMatchStale, kDeleteIfNoneMatch, kDeleteIfMatchStale,
   // Write when allowed.
   kPut, kPatch, kDelete, kPutNew, kPostNew, kDeleteAll,
 };
 const Verb kVerbs[] = {Verb::kGet, Verb::kHead, Verb::kGetMissing, Verb::kPatchMissing, Verb::kDeleteMissing,
-                       Verb::kPutIfNoneMatch, Verb::kPostExisting, Verb::kList, Verb::kCount, Verb::kPut,
-                       Verb::kPatch, Verb::kDelete, Verb::kPutNew, Verb::kPostNew, Verb::kDeleteAll};
+                       Verb::kPutIfNoneMatch, Verb::kPostExisting, Verb::kList, Verb::kCount,
+                       Verb::kGetIfNoneMatch, Verb::kGetIfMatchStale, Verb::kPostExistingIfNoneMatch,
+                       Verb::kPutIfMatchStale, Verb::kPatchIfNoneMatch, Verb::kPatchIfMatchStale,
+                       Verb::kDeleteIfNoneMatch, Verb::kDeleteIfMatchStale, Verb::kPut, Verb::kPatch,
+                       Verb::kDelete, Verb::kPutNew, Verb::kPostNew, Verb::kDeleteAll};
 
 const char* verb_label(Verb v) {
   switch (v) {
@@ -189,13 +197,26 @@ const char* verb_label(Verb v) {
     case Verb::kPutNew: return "PUT new object";
     case Verb::kPostNew: return "POST plural (new object)";
     case Verb::kDeleteAll: return "DELETE plural";
+    case Verb::kGetIfNoneMatch: return "GET object with If-None-Match: *";
+    case Verb::kGetIfMatchStale: return "GET object with a stale If-Match";
+    case Verb::kPostExistingIfNoneMatch: return "POST plural with an existing id and If-None-Match: *";
+    case Verb::kPutIfMatchStale: return "PUT existing object with a stale If-Match";
+    case Verb::kPatchIfNoneMatch: return "PATCH object with If-None-Match: *";
+    case Verb::kPatchIfMatchStale: return "PATCH object with a stale If-Match";
+    case Verb::kDeleteIfNoneMatch: return "DELETE object with If-None-Match: *";
+    case Verb::kDeleteIfMatchStale: return "DELETE object with a stale If-Match";
   }
   return "";
 }
 
 bool writes_when_allowed(Verb v) { return v >= Verb::kPut; }
 bool is_read(Verb v) {
-  return v == Verb::kGet || v == Verb::kHead || v == Verb::kGetMissing || v == Verb::kList || v == Verb::kCount;
+  return v == Verb::kGet || v == Verb::kHead || v == Verb::kGetMissing || v == Verb::kList ||
+         v == Verb::kCount || v == Verb::kGetIfNoneMatch || v == Verb::kGetIfMatchStale;
+}
+// Answered 412 with the object to those allowed: also checked through /v1/batch.
+bool is_precondition(Verb v) {
+  return v == Verb::kPutIfNoneMatch || (v >= Verb::kGetIfNoneMatch && v <= Verb::kDeleteIfMatchStale);
 }
 
 struct Expect {
@@ -226,7 +247,19 @@ Expect expected(Kind k, Verb v, const Actor& a) {
     case Verb::kGetMissing:
     case Verb::kPatchMissing:
     case Verb::kDeleteMissing: return read_all(k, g) ? Expect{404, 110, {}, false} : denied(a);
-    case Verb::kPutIfNoneMatch: return create(k, a) ? Expect{412, 114, {}, false} : denied(a);
+    // The 412 shows the object: only to those who may read it (ratchet
+    // departs from Kinto, which checks only create and leaks the object).
+    case Verb::kPutIfNoneMatch:
+      return create(k, a) && read_attributes(k, g) ? Expect{412, 114, {}, false} : denied(a);
+    case Verb::kGetIfNoneMatch:
+    case Verb::kGetIfMatchStale:
+    case Verb::kPostExistingIfNoneMatch:
+      return read_attributes(k, g) ? Expect{412, 114, {}, false} : denied(a);
+    case Verb::kPutIfMatchStale:
+    case Verb::kPatchIfNoneMatch:
+    case Verb::kPatchIfMatchStale:
+    case Verb::kDeleteIfNoneMatch:
+    case Verb::kDeleteIfMatchStale: return write(k, g) ? Expect{412, 114, {}, false} : denied(a);
     case Verb::kList:
     case Verb::kCount: {
       Expect e = status(200);
@@ -345,31 +378,69 @@ std::string state(TestServer& s) {
   return out;
 }
 
-Reply perform(TestServer& s, Kind k, Verb v, const Actor& a) {
-  const std::string& who = a.name;
+struct Request {
+  std::string method, path, body;
+  httplib::Headers headers;
+};
+
+Request request_of(Kind k, Verb v) {
   std::string id = fixture_id(k);
   std::string data = k == Kind::kGroup ? R"({"data":{"members":[],"secret":"replaced"}})"
                                        : R"({"data":{"secret":"replaced"}})";
+  std::string patch = R"({"data":{"patched":true}})";
+  std::string posted = Json{{"data", {{"id", id}, {"secret", "posted"}}}}.dump();
+  httplib::Headers none_match{{"If-None-Match", "*"}};
+  httplib::Headers stale{{"If-Match", "\"1\""}};
   switch (v) {
-    case Verb::kGet: return s.request("GET", object_path(k, id), "", who);
-    case Verb::kHead: return s.request("HEAD", object_path(k, id), "", who);
-    case Verb::kGetMissing: return s.request("GET", object_path(k, "missing"), "", who);
-    case Verb::kPatchMissing: return s.request("PATCH", object_path(k, "missing"), R"({"data":{"x":1}})", who);
-    case Verb::kDeleteMissing: return s.request("DELETE", object_path(k, "missing"), "", who);
-    case Verb::kPutIfNoneMatch:
-      return s.request("PUT", object_path(k, id), data, who, {{"If-None-Match", "*"}});
-    case Verb::kPostExisting:
-      return s.request("POST", plural_path(k), Json{{"data", {{"id", id}, {"secret", "posted"}}}}.dump(), who);
-    case Verb::kList: return s.request("GET", plural_path(k), "", who);
-    case Verb::kCount: return s.request("HEAD", plural_path(k), "", who);
-    case Verb::kPut: return s.request("PUT", object_path(k, id), data, who);
-    case Verb::kPatch: return s.request("PATCH", object_path(k, id), R"({"data":{"patched":true}})", who);
-    case Verb::kDelete: return s.request("DELETE", object_path(k, id), "", who);
-    case Verb::kPutNew: return s.request("PUT", object_path(k, "fresh"), data, who);
-    case Verb::kPostNew: return s.request("POST", plural_path(k), data, who);
-    case Verb::kDeleteAll: return s.request("DELETE", plural_path(k), "", who);
+    case Verb::kGet: return {"GET", object_path(k, id), "", {}};
+    case Verb::kHead: return {"HEAD", object_path(k, id), "", {}};
+    case Verb::kGetMissing: return {"GET", object_path(k, "missing"), "", {}};
+    case Verb::kPatchMissing: return {"PATCH", object_path(k, "missing"), R"({"data":{"x":1}})", {}};
+    case Verb::kDeleteMissing: return {"DELETE", object_path(k, "missing"), "", {}};
+    case Verb::kPutIfNoneMatch: return {"PUT", object_path(k, id), data, none_match};
+    case Verb::kPostExisting: return {"POST", plural_path(k), posted, {}};
+    case Verb::kList: return {"GET", plural_path(k), "", {}};
+    case Verb::kCount: return {"HEAD", plural_path(k), "", {}};
+    case Verb::kGetIfNoneMatch: return {"GET", object_path(k, id), "", none_match};
+    case Verb::kGetIfMatchStale: return {"GET", object_path(k, id), "", stale};
+    case Verb::kPostExistingIfNoneMatch: return {"POST", plural_path(k), posted, none_match};
+    case Verb::kPutIfMatchStale: return {"PUT", object_path(k, id), data, stale};
+    case Verb::kPatchIfNoneMatch: return {"PATCH", object_path(k, id), patch, none_match};
+    case Verb::kPatchIfMatchStale: return {"PATCH", object_path(k, id), patch, stale};
+    case Verb::kDeleteIfNoneMatch: return {"DELETE", object_path(k, id), "", none_match};
+    case Verb::kDeleteIfMatchStale: return {"DELETE", object_path(k, id), "", stale};
+    case Verb::kPut: return {"PUT", object_path(k, id), data, {}};
+    case Verb::kPatch: return {"PATCH", object_path(k, id), patch, {}};
+    case Verb::kDelete: return {"DELETE", object_path(k, id), "", {}};
+    case Verb::kPutNew: return {"PUT", object_path(k, "fresh"), data, {}};
+    case Verb::kPostNew: return {"POST", plural_path(k), data, {}};
+    case Verb::kDeleteAll: return {"DELETE", plural_path(k), "", {}};
   }
   return {};
+}
+
+Reply perform(TestServer& s, Kind k, Verb v, const Actor& a) {
+  Request q = request_of(k, v);
+  return s.request(q.method, q.path, q.body, a.name, q.headers);
+}
+
+// The same request as the only one of a POST /v1/batch; its sub-response.
+Reply perform_batched(TestServer& s, Kind k, Verb v, const Actor& a) {
+  Request q = request_of(k, v);
+  Json sub = {{"method", q.method}, {"path", q.path}};
+  if (!q.body.empty()) sub["body"] = Json::parse(q.body);
+  for (const auto& [name, value] : q.headers) sub["headers"][name] = value;
+  Reply outer = s.request("POST", "/v1/batch", Json{{"requests", {sub}}}.dump(), a.name);
+  if (outer.status != 200) {
+    ADD_FAILURE() << "batch: " << describe(outer);
+    return outer;
+  }
+  Json r = outer.json()["responses"][0];
+  Reply out;
+  out.status = r["status"];
+  for (const auto& [name, value] : r["headers"].items()) out.headers.emplace(name, value.get<std::string>());
+  out.body = r["body"].is_string() ? r["body"].get<std::string>() : r["body"].dump();
+  return out;
 }
 
 std::vector<std::string> root_ids(TestServer& s, Kind k) { return ids_of(s.get(plural_path(k), "root")); }
@@ -389,13 +460,21 @@ void check(TestServer& s, Kind k, Verb v, const Actor& a, const Expect& e, const
     EXPECT_TRUE(IsError(r, e.status, e.errno_));
   }
   if (e.status == 412) {
-    // §3.6/§5.2: a user allowed to create learns that the object exists,
-    // and gets its data (never its ACL) in details.existing.
+    // §5.2: a user who may read the object learns that it exists, and gets
+    // its data (never its ACL) in details.existing, its timestamp in the ETag.
     Json b = parse_or_null(r.body);
     EXPECT_EQ(b["details"]["existing"]["id"], fixture_id(k)) << r.body;
     EXPECT_EQ(b["details"]["existing"]["secret"], marker(k)) << r.body;
     EXPECT_EQ(count_of(r.body, "permissions"), 0u) << r.body;
+    Json stored = s.get(object_path(k, fixture_id(k)), "root").json()["data"];
+    EXPECT_EQ(b["details"]["existing"], stored) << r.body;
+    EXPECT_EQ(r.header("ETag"), quoted(stored["last_modified"].get<int64_t>()));
     return;
+  }
+  // A refusal shows nothing of the object, not even its timestamp.
+  if (e.status == 401 || e.status == 403) {
+    EXPECT_FALSE(r.has_header("ETag")) << r.header("ETag");
+    EXPECT_FALSE(r.has_header("Last-Modified")) << r.header("Last-Modified");
   }
   // No object data in any other error (§7.5): only the canonical bodies.
   if (e.status >= 400) {
@@ -462,7 +541,9 @@ void check(TestServer& s, Kind k, Verb v, const Actor& a, const Expect& e, const
     case Verb::kPostNew: {
       EXPECT_TRUE(contains(b["permissions"]["write"], basic_id(a.name))) << r.body;
       std::string id = b["data"].value("id", "");
-      if (v == Verb::kPutNew) EXPECT_EQ(id, "fresh");
+      if (v == Verb::kPutNew) {
+        EXPECT_EQ(id, "fresh");
+      }
       auto ids = root_ids(s, k);
       EXPECT_NE(std::find(ids.begin(), ids.end(), id), ids.end()) << "not created: " << id;
       break;
@@ -506,6 +587,10 @@ TEST_P(HttpPermissionMatrix, EveryActorTypeAndVerb) {
         }
         Reply r = perform(*shared, k, v, a);
         check(*shared, k, v, a, e, r, etags[k]);
+        if (is_precondition(v)) {
+          SCOPED_TRACE("through POST /v1/batch");
+          check(*shared, k, v, a, e, perform_batched(*shared, k, v, a), etags[k]);
+        }
         if (is_read(v)) continue;
         std::string after = state(*shared);
         if (after != before) {

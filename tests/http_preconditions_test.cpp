@@ -270,15 +270,21 @@ TEST_F(HttpPreconditions, MalformedHeaderIsCheckedAfterAuthorization) {
   EXPECT_TRUE(IsError(s.request("GET", records_path() + "/r1", "", "", {{"If-Match", "123"}}), 401, 104));
 }
 
-// §3.6 / §7.5: PUT + If-None-Match: * on an existing object asks for create:
-// a creator sees the 412, a mere reader gets 403.
-TEST_F(HttpPreconditions, PutIfNoneMatchStarNeedsCreatePermission) {
+// §3.6 / §7.5: PUT + If-None-Match: * on an existing object asks for create,
+// and its 412 shows the object: only a creator who may also read it sees the
+// 412; a mere reader and a mere creator get 403 (Kinto shows the creator).
+TEST_F(HttpPreconditions, PutIfNoneMatchStarNeedsCreateAndReadPermission) {
   Json stored = fresh("r1");
-  std::string bob = s.user_id("bob"), carol = s.user_id("carol");
+  std::string bob = s.user_id("bob"), carol = s.user_id("carol"), dave = s.user_id("dave");
   must(s, "PATCH", "/v1/buckets/blog/collections/c",
-       Json{{"permissions", {{"read", {bob}}, {"record:create", {carol}}}}}.dump(), "alice");
+       Json{{"permissions", {{"read", {bob, dave}}, {"record:create", {carol, dave}}}}}.dump(), "alice");
   EXPECT_TRUE(IsError(run("PUT", "r1", {{"If-None-Match", "*"}}, "bob"), 403, 121));
-  expect_412(run("PUT", "r1", {{"If-None-Match", "*"}}, "carol"), stored, "carol");
+  Reply creator = run("PUT", "r1", {{"If-None-Match", "*"}}, "carol");
+  EXPECT_TRUE(IsError(creator, 403, 121));
+  EXPECT_FALSE(creator.has_header("ETag"));
+  EXPECT_EQ(count_of(creator.body, "last_modified"), 0u) << creator.body;
+  expect_412(run("PUT", "r1", {{"If-None-Match", "*"}}, "dave"), stored, "dave");
+  EXPECT_EQ(s.get(records_path() + "/r1", "alice").json()["data"], stored);
 }
 
 // §5.1: If-Modified-Since / If-Unmodified-Since are ignored.

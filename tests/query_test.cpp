@@ -74,6 +74,9 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"like_t", "f*r", R"({"t":"fooBAR"})", true}, Case{"like_t", "f*r", R"({"t":"afoobar"})", false},
         Case{"like_t", "fo", R"({})", false}, Case{"like_t", "fo", R"({"t":12})", false},
         Case{"like_t", "\"12\"", R"({"t":"a12"})", true},
+        Case{"like_t", "*", R"({"t":""})", true}, Case{"like_t", "a*B*c", R"({"t":"AxbBC"})", true},
+        Case{"like_t", "ab*ab", R"({"t":"aB"})", false},
+        Case{"like_t", "*b*", R"({"t":"a"})", false},
         // has_: present (even null) or absent
         Case{"has_z", "true", R"({"z":null})", true}, Case{"has_z", "true", R"({})", false},
         Case{"has_z", "false", R"({})", true}, Case{"has_z", "false", R"({"z":0})", false},
@@ -93,6 +96,10 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"author.name", "Ben", R"({"author":{"name":"Bob"}})", false},
         Case{"author.name", "Ben", R"({"author":"Ben"})", false},
         Case{"a.b.c", "1", R"({"a.b":{"c":1},"a":{"b":{"c":2}}})", true},
+        Case{"a.b.c", "1", R"({"a":{"b.c":1}})", true},
+        Case{"a.b.c", "1", R"({"a.b":5,"a":{"b":{"c":1}}})", false},
+        Case{"a..b", "1", R"({"a.":{"b":1}})", true},
+        Case{"ab.c", "1", R"({"a":{"b.c":1}})", false},
         Case{"in_party.voters", "1,2", R"({"party":{"voters":1}})", true},
         Case{"not_a.b", "1", R"({"a":5})", true},
         // id compares as a string (§4.2)
@@ -143,6 +150,17 @@ TEST(QueryParse, SortAlwaysEndsWithLastModifiedThenId) {
   EXPECT_TRUE(parse({{"_sort", "last_modified"}}).index_order());
 }
 
+TEST(QueryParse, RepeatedSortFieldsAndNestedFieldsCollapse) {
+  Query q = parse({{"_sort", "title,-title,n,title"}});
+  ASSERT_EQ(q.sort.size(), 4u);
+  EXPECT_EQ(q.sort[0].field, "title");
+  EXPECT_FALSE(q.sort[0].descending);
+  EXPECT_EQ(q.sort[1].field, "n");
+  EXPECT_EQ(q.client_sort_keys, 2u);
+  EXPECT_EQ(parse({{"_fields", "b.c,a,a.x.y,b,a,a-b"}}).fields,
+            (std::vector<std::string>{"a", "a-b", "b"}));
+}
+
 TEST(QueryParse, BadParametersNameThemselves) {
   const std::vector<std::pair<Params, std::string>> cases{
       {{{"_limit", "abc"}}, "_limit"},
@@ -173,16 +191,47 @@ TEST(QueryParse, BadParametersNameThemselves) {
 }
 
 TEST(QueryOrder, KintoCrossTypeOrder) {
-  std::vector<std::optional<Json>> ascending{Json(nullptr), Json("a"), Json("b"), Json(-1),
-                                             Json(2.5), Json(3),     Json(false), Json(true),
-                                             Json::array({1}), Json::object({{"k", 1}}),
-                                             std::nullopt};
+  std::vector<Json> values{Json(nullptr), Json("a"),   Json("b"),        Json(-1),
+                           Json(2.5),     Json(3),     Json(false),      Json(true),
+                           Json::array({1}), Json::object({{"k", 1}})};
+  std::vector<const Json*> ascending;
+  for (const Json& v : values) ascending.push_back(&v);
+  ascending.push_back(nullptr);  // missing
   for (size_t i = 0; i + 1 < ascending.size(); ++i) {
     EXPECT_LT(compare_values(ascending[i], ascending[i + 1]), 0) << i;
     EXPECT_GT(compare_values(ascending[i + 1], ascending[i]), 0) << i;
   }
-  EXPECT_EQ(compare_values(Json(1), Json(1.0)), 0);
-  EXPECT_EQ(compare_values(std::nullopt, std::nullopt), 0);
+  Json one(1), one_float(1.0);
+  EXPECT_EQ(compare_values(&one, &one_float), 0);
+  EXPECT_EQ(compare_values(nullptr, nullptr), 0);
+}
+
+// The order is total, so sorts and page heaps are well defined: numbers
+// compare exactly (not through double near 2^53), objects consistently with
+// the equality of their values. Both triples were found by fuzz/query.
+TEST(QueryOrder, OrderIsTotalForNumbersAndObjects) {
+  for (const auto& triple : std::vector<std::vector<std::string>>{
+           {"9007199254740992", "9007199254740992.0", "9007199254740993"},
+           {"{\"k\":1.0}", "{\"k\":1.5}", "{\"k\":1}"},
+           {"18446744073709551615", "1.8446744073709552e19", "-1"},
+           {"{\"a\":1}", "{\"a\":1,\"b\":0}", "{\"b\":0}"}}) {
+    std::vector<Json> v;
+    for (const auto& text : triple) v.push_back(Json::parse(text));
+    for (const Json& x : v) {
+      for (const Json& y : v) {
+        EXPECT_EQ(compare_values(&x, &y), -compare_values(&y, &x)) << x << " " << y;
+        for (const Json& z : v) {
+          if (compare_values(&x, &y) <= 0 && compare_values(&y, &z) <= 0) {
+            EXPECT_LE(compare_values(&x, &z), 0) << x << " " << y << " " << z;
+          }
+        }
+      }
+    }
+  }
+  Json big(9007199254740993), near(9007199254740992.0), k1 = Json::parse("{\"k\":1}"),
+      k1f = Json::parse("{\"k\":1.0}");
+  EXPECT_GT(compare_values(&big, &near), 0);
+  EXPECT_EQ(compare_values(&k1, &k1f), 0);
 }
 
 TEST(QueryOrder, SortingPutsMissingLastAscendingFirstDescending) {
@@ -196,6 +245,22 @@ TEST(QueryOrder, SortingPutsMissingLastAscendingFirstDescending) {
   Json f = {{"id", "a"}, {"last_modified", 1}, {"flag", false}};
   Json t = {{"id", "b"}, {"last_modified", 2}, {"flag", true}};
   EXPECT_LT(compare_sorted(b, sort_values(b, f), sort_values(b, t)), 0);  // false first
+}
+
+TEST(QueryOrder, SortValuesTakeNoRoomForMissingFields) {
+  std::string fields;
+  for (int i = 0; i < 3000; ++i) fields += (i ? ",f" : "f") + std::to_string(i);
+  Query q = parse({{"_sort", fields}});
+  ASSERT_EQ(q.sort.size(), 3002u);
+  Json a = {{"id", "a"}, {"last_modified", 1}, {"f2999", 2}};
+  Json b = {{"id", "b"}, {"last_modified", 2}, {"f2999", 1}};
+  Json c = {{"id", "c"}, {"last_modified", 3}, {"f1", 1}};
+  EXPECT_EQ(sort_values(q, a).present.size(), 3u);
+  EXPECT_EQ(sort_values(q, a).at(2999), &a["f2999"]);
+  EXPECT_EQ(sort_values(q, a).at(5), nullptr);
+  EXPECT_GT(compare_sorted(q, sort_values(q, a), sort_values(q, b)), 0);
+  EXPECT_LT(compare_sorted(q, sort_values(q, c), sort_values(q, b)), 0);  // present first
+  EXPECT_EQ(compare_sorted(q, sort_values(q, c), sort_values(q, c)), 0);
 }
 
 TEST(QueryOrder, TokensCarryTheSortValuesOfTheLastObject) {
@@ -216,6 +281,20 @@ TEST(QueryFields, KeepsIdLastModifiedDeletedAndTheSelectedPaths) {
   Json tombstone = Json::parse(R"({"id":"r","last_modified":4,"deleted":true})");
   EXPECT_EQ(project(q, tombstone), tombstone);
   EXPECT_EQ(project(parse({}), object), object);
+  Query overlapping = parse({{"_fields", "address.street,address,title.x"}});
+  EXPECT_EQ(project(overlapping, object),
+            Json::parse(R"({"id":"r","last_modified":3,"title":"t",
+                            "address":{"street":"s","city":"c"}})"));
+}
+
+TEST(QueryFields, FindFieldPointsIntoTheObject) {
+  Json object = Json::parse(R"({"a":{"b":[1]},"a.c":{"d":2}})");
+  EXPECT_EQ(find_field(object, "a.b"), &object["a"]["b"]);
+  EXPECT_EQ(find_field(object, "a.c.d"), &object["a.c"]["d"]);
+  EXPECT_EQ(find_field(object, "a.b.0"), nullptr);
+  std::string long_path = "a";
+  for (int i = 0; i < 100000; ++i) long_path += ".b";
+  EXPECT_EQ(find_field(object, long_path), nullptr);
 }
 
 }  // namespace

@@ -41,7 +41,7 @@ class SettingsTest : public ::testing::Test {
 };
 
 TEST_F(SettingsTest, DefaultsFollowKinto) {
-  Settings s = load("");
+  Settings s = load("", {"RATCHET_USERID_HMAC_SECRET=k"});
   EXPECT_EQ(s.http_port, 8888);
   EXPECT_EQ(s.storage_backend, "rocksdb");
   EXPECT_TRUE(s.storage_fsync);
@@ -51,7 +51,7 @@ TEST_F(SettingsTest, DefaultsFollowKinto) {
 
 TEST_F(SettingsTest, FileValuesAndEnvironmentOverrides) {
   std::string path = write(
-      "[ratchet]\nhttp_port = 9001\npaginate_by = 50\nstorage_fsync = false\n"
+      "[ratchet]\nhttp_port = 9001\npaginate_by = 50\nstorage_fsync = false\nuserid_hmac_secret = k\n"
       "bucket_create_principals = account:admin basicauth:x\n"
       "record_cache_expires_seconds = 30\n");
   Settings s = load(path, {"RATCHET_HTTP_PORT=9000", "OTHER=1"});
@@ -78,8 +78,24 @@ TEST_F(SettingsTest, UnknownKeysAndBadValuesNameTheKey) {
   EXPECT_NE(error_of(dir_.path() + "/missing.ini").find("missing.ini"), std::string::npos);
 }
 
+// An empty secret would let anyone compute other users' ids: a policy or
+// plugin that needs one refuses to start without it, naming the setting.
+TEST_F(SettingsTest, PoliciesAndPluginsNeedTheirSecrets) {
+  EXPECT_NE(error_of("").find("'userid_hmac_secret'"), std::string::npos) << error_of("");
+  EXPECT_NE(error_of("", {"RATCHET_USERID_HMAC_SECRET="}).find("'userid_hmac_secret'"), std::string::npos);
+  std::string plugin = write("[ratchet]\nuserid_hmac_secret = k\nincludes = default_bucket\n");
+  EXPECT_NE(error_of(plugin).find("'default_bucket_hmac_secret'"), std::string::npos) << error_of(plugin);
+  EXPECT_EQ(error_of(plugin, {"RATCHET_DEFAULT_BUCKET_HMAC_SECRET=b"}), "");
+  // The account policy needs no HMAC secret; basicauth after it does.
+  std::string accounts = write("[ratchet]\nincludes = accounts\nmultiauth.policies = account\n");
+  EXPECT_EQ(error_of(accounts), "");
+  EXPECT_NE(error_of(accounts, {"RATCHET_MULTIAUTH_POLICIES=account basicauth"}).find("'userid_hmac_secret'"),
+            std::string::npos);
+}
+
+// Runs the binary with `args`; a node that starts serving is killed after 20 s.
 int run(const std::string& args, std::string* output = nullptr) {
-  std::string cmd = std::string(RATCHET_BINARY) + " " + args + " 2>&1";
+  std::string cmd = std::string("timeout -s KILL 20 ") + RATCHET_BINARY + " " + args + " 2>&1";
   FILE* p = popen(cmd.c_str(), "r");
   std::string out;
   char buf[512];
@@ -94,6 +110,14 @@ TEST_F(SettingsTest, TheBinaryExitsWithCode2OnABadSetting) {
   EXPECT_EQ(run("serve --config " + write("[ratchet]\nhttp_prot = 1\n"), &out), 2);
   EXPECT_NE(out.find("http_prot"), std::string::npos) << out;
   EXPECT_EQ(run("serve --config " + dir_.path() + "/nope.ini", &out), 2);
+  // No secret: the binary stops at once.
+  std::string data = " --port 0 --data " + dir_.path() + "/data";
+  EXPECT_EQ(run("serve --config " + write("[ratchet]\nstorage_backend = memory\n") + data, &out), 2);
+  EXPECT_NE(out.find("userid_hmac_secret"), std::string::npos) << out;
+  EXPECT_EQ(run("serve --config " + write("[ratchet]\nuserid_hmac_secret = k\nincludes = default_bucket\n") + data,
+                &out),
+            2);
+  EXPECT_NE(out.find("default_bucket_hmac_secret"), std::string::npos) << out;
   EXPECT_EQ(run("--version", &out), 0);
   EXPECT_NE(out.find("ratchet "), std::string::npos);
   EXPECT_EQ(run("--help", &out), 0);

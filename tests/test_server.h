@@ -49,6 +49,7 @@ class TestServer {
   int port() const { return port_; }
   std::string origin() const { return "http://127.0.0.1:" + std::to_string(port_); }
   Node& node() { return *node_; }
+  HttpServer& server() { return *server_; }
 
   // One request; `auth` is a user name ("" for anonymous) whose password is
   // "secret". A non-empty body is sent as application/json unless headers

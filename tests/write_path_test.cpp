@@ -198,7 +198,8 @@ TEST_P(WritePath, NoWriteLandsUnderACollectionBeingDeletedAndItComesBackEmpty) {
   list.params = {{"_since", "0"}};
   Result page = node_->execute(list);
   ASSERT_EQ(page.status, 200);
-  for (const Json& item : Json::parse(page.body)["data"]) {
+  Json listed = Json::parse(page.body);
+  for (const Json& item : listed["data"]) {
     EXPECT_GT(item["last_modified"].get<int64_t>(), gone.timestamp) << item;
     EXPECT_FALSE(item.contains("deleted")) << "tombstones do not survive a cascade: " << item;
   }

@@ -1,0 +1,471 @@
+#include "http/connection.h"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/status.hpp>
+
+#include <strings.h>
+
+#include <chrono>
+#include <ctime>
+#include <deque>
+#include <vector>
+
+#include "core/error.h"
+#include "core/timestamp.h"
+
+namespace ratchet {
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+using boost::system::error_code;
+
+namespace {
+
+constexpr size_t kReadChunk = 16 * 1024;
+constexpr size_t kMaxQueuedBytes = 1 << 20;  // a streamed answer the client does not read
+constexpr size_t kMaxLingerBytes = 1 << 20;  // read and dropped after a final answer
+constexpr int kLingerSeconds = 2;
+
+int64_t steady_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+// The Date header's value, made at most once a second per thread.
+const std::string& date_now() {
+  thread_local std::time_t second = -1;
+  thread_local std::string text;
+  std::time_t now = std::time(nullptr);
+  if (now != second) {
+    second = now;
+    text = http_date(static_cast<int64_t>(now) * 1000);
+  }
+  return text;
+}
+
+bool header_safe(const std::string& s) {
+  return s.find_first_of(std::string_view("\r\n\0", 3)) == std::string::npos;
+}
+
+bool framing_header(const std::string& name) {
+  for (const char* own : {"Content-Length", "Transfer-Encoding", "Connection", "Date"}) {
+    if (strcasecmp(name.c_str(), own) == 0) return true;
+  }
+  return false;
+}
+
+bool status_has_body(int status) { return status >= 200 && status != 204 && status != 304; }
+
+// The status line and headers of an answer. `length`: the body's size,
+// or -1 for a streamed body (chunked when `chunked`, else up to the close).
+std::string head_of(const HttpResponse& r, bool keep_alive, bool http11, int64_t length,
+                    bool chunked) {
+  auto reason = boost::beast::http::obsolete_reason(boost::beast::http::int_to_status(r.status));
+  std::string out;
+  out.reserve(256 + r.headers.size() * 48);
+  out.append(http11 ? "HTTP/1.1 " : "HTTP/1.0 ").append(std::to_string(r.status)).append(" ");
+  out.append(reason.data(), reason.size()).append("\r\n");
+  for (const auto& [name, value] : r.headers) {
+    // Values the frontend copies from the request were checked on the way
+    // in; this stops any CR or LF from splitting the answer all the same.
+    if (framing_header(name) || !header_safe(name) || !header_safe(value)) continue;
+    out.append(name).append(": ").append(value).append("\r\n");
+  }
+  out.append("Date: ").append(date_now()).append("\r\n");
+  if (length >= 0 && status_has_body(r.status)) {
+    out.append("Content-Length: ").append(std::to_string(length)).append("\r\n");
+  }
+  if (chunked) out.append("Transfer-Encoding: chunked\r\n");
+  if (!keep_alive && http11) out.append("Connection: close\r\n");
+  if (keep_alive && !http11) out.append("Connection: keep-alive\r\n");
+  out.append("\r\n");
+  return out;
+}
+
+std::string chunk_of(const std::string& piece) {
+  char size[20];
+  int n = std::snprintf(size, sizeof size, "%zx\r\n", piece.size());
+  std::string out(size, static_cast<size_t>(n));
+  out.append(piece).append("\r\n");
+  return out;
+}
+
+}  // namespace
+
+class Connection : public std::enable_shared_from_this<Connection> {
+ public:
+  Connection(tcp::socket socket, ConnectionHub& hub)
+      : socket_(std::move(socket)),
+        hub_(hub),
+        reader_(hub.options.request),
+        buffer_(hub.options.request.max_header_bytes + kReadChunk) {
+    hub_.open++;
+  }
+
+  ~Connection() {
+    if (registered_) {
+      std::lock_guard<std::mutex> lock(hub_.mutex);
+      hub_.live.erase(entry_);
+    }
+    hub_.open--;
+  }
+
+  void start() {
+    {
+      std::lock_guard<std::mutex> lock(hub_.mutex);
+      entry_ = hub_.live.insert(hub_.live.end(), weak_from_this());
+      registered_ = true;
+    }
+    error_code ec;
+    socket_.set_option(tcp::no_delay(true), ec);
+    auto local = socket_.local_endpoint(ec);
+    if (!ec) fallback_host_ = local.address().to_string() + ":" + std::to_string(local.port());
+    set_phase(Phase::kIdle);
+    read_more();
+  }
+
+  // Any thread.
+  void expire_if_late(int64_t now) {
+    int64_t deadline = deadline_.load(std::memory_order_relaxed);
+    if (deadline == 0 || deadline > now || expiry_posted_.exchange(true)) return;
+    net::post(socket_.get_executor(), [self = shared_from_this()] { self->on_deadline(); });
+  }
+
+  // Any thread.
+  void drain() {
+    net::post(socket_.get_executor(), [self = shared_from_this()] {
+      if (self->phase_ == Phase::kBusy) {
+        self->keep_alive_ = false;
+      } else if (self->phase_ != Phase::kLinger) {
+        self->close();
+      }
+    });
+  }
+
+  template <class F>
+  void on_strand(F&& f) {
+    net::dispatch(socket_.get_executor(), std::forward<F>(f));
+  }
+
+  // The steps of an answer; on the strand.
+  void answer(HttpResponse r) {
+    if (phase_ != Phase::kBusy || answering_) return;
+    answering_ = true;
+    std::string out = head_of(r, keep_alive_, http11_, static_cast<int64_t>(r.body.size()), false);
+    if (!head_request_ && status_has_body(r.status)) out += r.body;
+    enqueue(std::move(out));
+    ending_ = true;
+    flush();
+  }
+
+  void begin_stream(HttpResponse head) {
+    if (phase_ != Phase::kBusy || answering_) return;
+    answering_ = streaming_ = true;
+    chunked_ = http11_;
+    if (!chunked_) keep_alive_ = false;  // HTTP/1.0: the body ends with the connection
+    std::string first = std::move(head.body);
+    enqueue(head_of(head, keep_alive_, http11_, -1, chunked_));
+    stream_piece(std::move(first));
+  }
+
+  void stream_piece(std::string piece) {
+    if (!streaming_ || ending_ || head_request_ || piece.empty()) return flush();
+    enqueue(chunked_ ? chunk_of(piece) : std::move(piece));
+    if (queued_bytes_ > kMaxQueuedBytes) return close();
+    flush();
+  }
+
+  void end_stream() {
+    if (!streaming_ || ending_) return;
+    if (chunked_ && !head_request_) enqueue("0\r\n\r\n");
+    ending_ = true;
+    flush();
+  }
+
+  bool gone() const { return gone_; }
+
+ private:
+  enum class Phase { kIdle, kHead, kBody, kBusy, kLinger, kClosed };
+
+  void set_deadline(int64_t at) {
+    deadline_local_ = at;
+    deadline_.store(at, std::memory_order_relaxed);
+  }
+
+  void set_phase(Phase phase) {
+    phase_ = phase;
+    const ListenerOptions& o = hub_.options;
+    int64_t now = steady_ms();
+    switch (phase) {
+      case Phase::kIdle:
+        set_deadline(now + 1000 * (first_ ? o.header_timeout_seconds : o.keepalive_seconds));
+        break;
+      case Phase::kHead: set_deadline(now + 1000 * o.header_timeout_seconds); break;
+      case Phase::kBody: set_deadline(now + 1000 * o.body_timeout_seconds); break;
+      case Phase::kBusy: set_deadline(0); break;  // the handler's time is not the client's
+      case Phase::kLinger: set_deadline(now + 1000 * kLingerSeconds); break;
+      case Phase::kClosed: set_deadline(0); break;
+    }
+  }
+
+  // Parses what is buffered; dispatches a complete request, or reads more.
+  void next() {
+    while (true) {
+      const auto data = buffer_.data();
+      size_t n = reader_.feed({static_cast<const char*>(data.data()), data.size()});
+      buffer_.consume(n);
+      if (int status = reader_.refusal()) return refuse(status);
+      if (reader_.done()) return dispatch();
+      if (reader_.head_done() && phase_ != Phase::kBody) {
+        set_phase(Phase::kBody);
+        if (reader_.expects_continue()) return send_continue();
+      } else if (reader_.started() && phase_ == Phase::kIdle) {
+        set_phase(Phase::kHead);
+      }
+      if (n == 0) break;
+    }
+    if (buffer_.size() >= buffer_.max_size()) {
+      return refuse(phase_ == Phase::kBody ? 400 : 431);
+    }
+    read_more();
+  }
+
+  void read_more() {
+    auto space = buffer_.prepare(std::min(kReadChunk, buffer_.max_size() - buffer_.size()));
+    socket_.async_read_some(space, [self = shared_from_this()](error_code ec, size_t n) {
+      self->on_read(ec, n);
+    });
+  }
+
+  void on_read(error_code ec, size_t n) {
+    if (phase_ == Phase::kClosed) return;
+    if (ec) {
+      bool late = timed_out_ && (phase_ == Phase::kHead || phase_ == Phase::kBody);
+      return late ? refuse(408) : close();
+    }
+    buffer_.commit(n);
+    next();
+  }
+
+  void on_deadline() {
+    expiry_posted_ = false;
+    if (deadline_local_ == 0 || deadline_local_ > steady_ms()) return;
+    switch (phase_) {
+      case Phase::kHead:
+      case Phase::kBody:  // the pending read ends; on_read answers 408
+        timed_out_ = true;
+        set_deadline(0);
+        socket_.cancel();
+        break;
+      default: close();
+    }
+  }
+
+  void send_continue() {
+    static const std::string kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+    net::async_write(socket_, net::buffer(kContinue),
+                     [self = shared_from_this()](error_code ec, size_t) {
+                       if (self->phase_ == Phase::kClosed) return;
+                       if (ec) return self->close();
+                       self->read_more();
+                     });
+  }
+
+  void dispatch();
+
+  void refuse(int status) {
+    HttpResponse r = hub_.refusal(reader_.partial(), status);
+    keep_alive_ = false;
+    head_request_ = false;
+    http11_ = true;
+    set_phase(Phase::kBusy);
+    answer(std::move(r));
+  }
+
+  void enqueue(std::string bytes) {
+    queued_bytes_ += bytes.size();
+    queue_.push_back(std::move(bytes));
+  }
+
+  void flush() {
+    if (writing_ || phase_ == Phase::kClosed) return;
+    if (queue_.empty()) {
+      if (ending_) finish();
+      return;
+    }
+    writing_ = true;
+    set_deadline(steady_ms() + 1000 * hub_.options.body_timeout_seconds);
+    net::async_write(socket_, net::buffer(queue_.front()),
+                     [self = shared_from_this()](error_code ec, size_t) { self->on_written(ec); });
+  }
+
+  void on_written(error_code ec) {
+    writing_ = false;
+    if (phase_ == Phase::kClosed) return;
+    if (ec) return close();
+    queued_bytes_ -= queue_.front().size();
+    queue_.pop_front();
+    set_deadline(0);
+    flush();
+  }
+
+  // The answer is written: the next request, or the end.
+  void finish() {
+    answering_ = streaming_ = ending_ = false;
+    if (!keep_alive_) return linger();
+    first_ = false;
+    set_phase(Phase::kIdle);
+    next();  // a pipelined request may be buffered already
+  }
+
+  // Closes gracefully: what the client still sends is read and dropped for
+  // a moment, so that the kernel does not reset the connection before the
+  // client has read the last answer.
+  void linger() {
+    set_phase(Phase::kLinger);
+    gone_ = true;
+    error_code ec;
+    socket_.shutdown(tcp::socket::shutdown_send, ec);
+    discard();
+  }
+
+  void discard() {
+    buffer_.consume(buffer_.size());
+    socket_.async_read_some(buffer_.prepare(kReadChunk),
+                            [self = shared_from_this()](error_code ec, size_t n) {
+                              if (self->phase_ == Phase::kClosed) return;
+                              self->lingered_ += n;
+                              if (ec || self->lingered_ > kMaxLingerBytes) return self->close();
+                              self->discard();
+                            });
+  }
+
+  void close() {
+    if (phase_ == Phase::kClosed) return;
+    set_phase(Phase::kClosed);
+    gone_ = true;
+    error_code ec;
+    socket_.close(ec);
+  }
+
+  tcp::socket socket_;
+  ConnectionHub& hub_;
+  RequestReader reader_;
+  boost::beast::flat_buffer buffer_;
+  std::list<std::weak_ptr<Connection>>::iterator entry_;  // in hub_.live
+  bool registered_ = false;
+  std::string fallback_host_;
+
+  Phase phase_ = Phase::kIdle;
+  bool first_ = true;  // no request answered yet
+  bool timed_out_ = false;
+  int64_t deadline_local_ = 0;
+  std::atomic<int64_t> deadline_{0};  // steady ms, 0: none; read by expire_if_late
+  std::atomic<bool> expiry_posted_{false};
+  std::atomic<bool> gone_{false};
+
+  // The request being answered.
+  bool keep_alive_ = false;
+  bool http11_ = true;
+  bool head_request_ = false;
+  bool answering_ = false;
+  bool streaming_ = false;
+  bool chunked_ = false;
+  bool ending_ = false;
+  bool writing_ = false;
+  std::deque<std::string> queue_;
+  size_t queued_bytes_ = 0;
+  size_t lingered_ = 0;
+};
+
+namespace {
+
+// The Responder a handler gets: each call goes to the connection's strand.
+class Exchange : public Responder {
+ public:
+  explicit Exchange(std::shared_ptr<Connection> c) : c_(std::move(c)) {}
+
+  ~Exchange() override {
+    int state = state_.load();
+    if (state == kNew) respond(HttpResponse::of(errors::internal()));
+    if (state == kStreaming) end();
+  }
+
+  void respond(HttpResponse response) override {
+    if (!advance(kNew, kDone)) return;
+    c_->on_strand([c = c_, r = std::move(response)]() mutable { c->answer(std::move(r)); });
+  }
+
+  void begin(HttpResponse head) override {
+    if (!advance(kNew, kStreaming)) return;
+    c_->on_strand([c = c_, h = std::move(head)]() mutable { c->begin_stream(std::move(h)); });
+  }
+
+  bool write(std::string piece) override {
+    if (state_.load() != kStreaming || c_->gone()) return false;
+    c_->on_strand([c = c_, p = std::move(piece)]() mutable { c->stream_piece(std::move(p)); });
+    return true;
+  }
+
+  void end() override {
+    if (!advance(kStreaming, kDone)) return;
+    c_->on_strand([c = c_] { c->end_stream(); });
+  }
+
+ private:
+  enum State { kNew, kStreaming, kDone };
+
+  bool advance(int from, int to) { return state_.compare_exchange_strong(from, to); }
+
+  std::shared_ptr<Connection> c_;
+  std::atomic<int> state_{kNew};
+};
+
+}  // namespace
+
+void Connection::dispatch() {
+  HttpRequest request = reader_.take(hub_.options.scheme, fallback_host_);
+  head_request_ = request.method == "HEAD";
+  http11_ = reader_.http11();
+  keep_alive_ = reader_.keep_alive() && !hub_.draining;
+  set_phase(Phase::kBusy);
+  auto exchange = std::make_shared<Exchange>(shared_from_this());
+  try {
+    hub_.handler(std::move(request), exchange);
+  } catch (const std::exception&) {
+    exchange->respond(HttpResponse::of(errors::internal()));
+  }
+}
+
+void serve_connection(tcp::socket socket, ConnectionHub& hub) {
+  std::make_shared<Connection>(std::move(socket), hub)->start();
+}
+
+namespace {
+
+std::vector<std::shared_ptr<Connection>> live_connections(ConnectionHub& hub) {
+  std::vector<std::shared_ptr<Connection>> out;
+  std::lock_guard<std::mutex> lock(hub.mutex);
+  out.reserve(hub.live.size());
+  for (const auto& weak : hub.live) {
+    if (auto c = weak.lock()) out.push_back(std::move(c));
+  }
+  return out;  // released outside the lock: a last reference runs ~Connection
+}
+
+}  // namespace
+
+void expire_connections(ConnectionHub& hub) {
+  int64_t now = steady_ms();
+  for (const auto& c : live_connections(hub)) c->expire_if_late(now);
+}
+
+void drain_connections(ConnectionHub& hub) {
+  hub.draining = true;
+  for (const auto& c : live_connections(hub)) c->drain();
+}
+
+}  // namespace ratchet
