@@ -221,7 +221,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
       if (reader_.done()) return dispatch();
       if (reader_.head_done() && phase_ != Phase::kBody) {
         set_phase(Phase::kBody);
-        if (reader_.expects_continue()) return send_continue();
+        // A client that sent its body without waiting needs no interim answer.
+        if (reader_.expects_continue() && buffer_.size() == 0) return send_continue();
       } else if (reader_.started() && phase_ == Phase::kIdle) {
         set_phase(Phase::kHead);
       }
@@ -270,7 +271,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
                      [self = shared_from_this()](error_code ec, size_t) {
                        if (self->phase_ == Phase::kClosed) return;
                        if (ec) return self->close();
-                       self->read_more();
+                       self->next();
                      });
   }
 

@@ -265,6 +265,15 @@ TEST(HttpFront, ExpectContinueGetsAnInterimAnswer) {
   EXPECT_EQ(r->status, 201) << r->body;
 }
 
+TEST(HttpFront, ExpectContinueWithTheBodyAlreadySentIsAnsweredAtOnce) {
+  TestServer s;
+  RawSocket c(s.port());
+  ASSERT_TRUE(c.send(put_bucket("eager", "Expect: 100-continue\r\nContent-Length: 2\r\n", "{}")));
+  auto r = c.response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 201) << r->body;
+}
+
 TEST(HttpFront, Http10IsAnsweredAndClosed) {
   TestServer s;
   RawSocket c(s.port());
