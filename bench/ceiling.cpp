@@ -6,7 +6,7 @@ namespace bench {
 namespace {
 
 ratchet::ListenerOptions options_of(const CeilingConfig& config) {
-  ratchet::ListenerOptions o;
+  ratchet::ListenerOptions o = ratchet::listener_options(ratchet::Settings());
   o.threads = config.threads;
   o.keepalive_seconds = config.keepalive_seconds;
   return o;
@@ -29,7 +29,8 @@ CeilingServer::CeilingServer(const CeilingConfig& config)
             responder->respond(std::move(r));
           },
           [](const ratchet::HttpRequest&, int status) {
-            return ratchet::HttpResponse::of(ratchet::errors::unreadable_request(status));
+            size_t max_body = static_cast<size_t>(ratchet::Settings().max_body_bytes);
+            return ratchet::HttpResponse::of(ratchet::errors::unreadable_request(status, max_body));
           }) {}
 
 int CeilingServer::bind(const std::string& host, int port) { return listener_.bind(host, port); }

@@ -17,8 +17,8 @@
 namespace bench {
 
 struct CeilingConfig {
-  int threads = ratchet::ListenerOptions().threads;  // ratchet's http_threads default
-  int keepalive_seconds = ratchet::ListenerOptions().keepalive_seconds;
+  int threads = ratchet::Settings().http_threads;
+  int keepalive_seconds = ratchet::Settings().http_keepalive_seconds;
 };
 
 class CeilingServer {

@@ -129,8 +129,9 @@ Error too_large(size_t limit) {
               "Request body is larger than " + std::to_string(limit) + " bytes.");
 }
 
-Error unreadable_request(int status) {
+Error unreadable_request(int status, size_t max_body_bytes) {
   switch (status) {
+    case 413: return too_large(max_body_bytes);
     case 408:
       return make(408, kInvalidParameters, "Request Timeout",
                   "The request was not received in time.");

@@ -63,9 +63,10 @@ Error unsupported_media_type(const std::vector<std::string>& allowed);  // 415
 Error precondition_failed(const std::string& existing_json);  // 412; "" = no details
 Error too_large(size_t limit);                     // 413 errno 113
 // A request refused while it was read (RFC 9112): 400 malformed framing,
-// 408 too slow, 414 target too long, 431 head too large, 501 unknown
-// transfer coding; errno 107 for the 4xx, 999 for 501.
-Error unreadable_request(int status);
+// 408 too slow, 413 body over `max_body_bytes` (as too_large), 414 target
+// too long, 431 head too large, 501 unknown transfer coding; errno 107 for
+// the other 4xx, 999 for 501.
+Error unreadable_request(int status, size_t max_body_bytes);
 Error backend_unavailable();                       // 503 errno 201
 Error internal();                                  // 500 errno 999
 

@@ -106,10 +106,45 @@ bool truthy(const Json& v) {
   }
 }
 
-bool in_list(const Json* v, const Json& list) {
-  if (!v) return false;
-  return std::any_of(list.begin(), list.end(),
-                     [&](const Json& e) { return compare_values(v, &e) == 0; });
+bool value_less(const Json& a, const Json& b) { return compare_values(&a, &b) < 0; }
+
+// A filter's list of values, sorted and without repeats, so that a lookup
+// costs O(log length).
+void sort_unique(Json& list) {
+  auto& values = list.get_ref<Json::array_t&>();
+  std::sort(values.begin(), values.end(), value_less);
+  auto repeats = std::unique(values.begin(), values.end(), [](const Json& a, const Json& b) {
+    return compare_values(&a, &b) == 0;
+  });
+  values.erase(repeats, values.end());
+}
+
+// Where `v` is in the sorted list, or -1.
+ptrdiff_t position(const Json& v, const Json& sorted) {
+  const auto& values = sorted.get_ref<const Json::array_t&>();
+  auto it = std::lower_bound(values.begin(), values.end(), v, value_less);
+  return it != values.end() && compare_values(&*it, &v) == 0 ? it - values.begin() : -1;
+}
+
+bool in_list(const Json* v, const Json& sorted) { return v && position(*v, sorted) >= 0; }
+
+// True when the array holds every value of the sorted list: one lookup per element.
+bool contains_all(const Json& array, const Json& sorted) {
+  std::vector<bool> seen(sorted.size());
+  size_t count = 0;
+  for (const Json& e : array) {
+    ptrdiff_t i = position(e, sorted);
+    if (i >= 0 && !seen[i]) {
+      seen[i] = true;
+      ++count;
+    }
+  }
+  return count == sorted.size();
+}
+
+bool contains_any(const Json& array, const Json& sorted) {
+  return std::any_of(array.begin(), array.end(),
+                     [&](const Json& e) { return position(e, sorted) >= 0; });
 }
 
 // Adds the bound a last_modified filter implies.
@@ -127,6 +162,12 @@ void add_bound(Query& q, Filter::Op op, int64_t v) {
 bool is_bound(Filter::Op op) {
   return op == Filter::kEq || op == Filter::kGt || op == Filter::kMin || op == Filter::kLt ||
          op == Filter::kMax;
+}
+
+// Operators whose value is a list of values.
+bool takes_list(Filter::Op op) {
+  return op == Filter::kIn || op == Filter::kExclude || op == Filter::kContains ||
+         op == Filter::kContainsAny;
 }
 
 class Parser {
@@ -262,6 +303,7 @@ class Parser {
       add_bound(q_, f.op, f.value.get<int64_t>());
       return;
     }
+    if (takes_list(f.op)) sort_unique(f.value);
     q_.filters.push_back(std::move(f));
   }
 
@@ -326,26 +368,24 @@ const Json* find_field(const Json& object, std::string_view path) {
   const Json* at = &object;
   while (at->is_object()) {
     const auto& members = at->get_ref<const Json::object_t&>();
-    auto direct = members.find(path);
-    if (direct != members.end()) return &direct->second;
-    // The longest key that is a dotted prefix of the path: such keys start
-    // with its first part, so only those are read.
-    std::string_view first = path.substr(0, path.find('.'));
-    if (first.size() == path.size()) return nullptr;
+    // The longest key that is the path or a dotted prefix of it. Prefixes
+    // are tried shortest first, and the search ends at the first one that
+    // no key starts with: at most one lookup per key and per dot.
     const Json* next = nullptr;
-    size_t longest = 0;
-    for (auto it = members.lower_bound(first); it != members.end(); ++it) {
-      std::string_view key = it->first;
-      if (key.substr(0, first.size()) != first) break;
-      if (key.size() > longest && key.size() < path.size() && path[key.size()] == '.' &&
-          path.substr(0, key.size()) == key) {
-        longest = key.size();
+    size_t taken = 0;
+    for (size_t end = path.find('.');; end = path.find('.', end + 1)) {
+      std::string_view prefix = path.substr(0, end);
+      auto it = members.lower_bound(prefix);
+      if (it == members.end() || std::string_view(it->first).substr(0, prefix.size()) != prefix) break;
+      if (it->first.size() == prefix.size()) {
         next = &it->second;
+        taken = prefix.size();
       }
+      if (end == std::string_view::npos) break;
     }
-    if (!next) return nullptr;
+    if (!next || taken == path.size()) return next;
     at = next;
-    path.remove_prefix(longest + 1);
+    path.remove_prefix(taken + 1);
   }
   return nullptr;
 }
@@ -389,14 +429,8 @@ bool matches(const Filter& f, const Json& object) {
     case Filter::kHas: return truthy(f.value) == (v != nullptr);
     case Filter::kLike:
       return v && v->is_string() && f.like.matches(v->get_ref<const std::string&>());
-    case Filter::kContains:
-      return v && v->is_array() &&
-             std::all_of(f.value.begin(), f.value.end(),
-                         [&](const Json& e) { return in_list(&e, *v); });
-    case Filter::kContainsAny:
-      return v && v->is_array() &&
-             std::any_of(f.value.begin(), f.value.end(),
-                         [&](const Json& e) { return in_list(&e, *v); });
+    case Filter::kContains: return v && v->is_array() && contains_all(*v, f.value);
+    case Filter::kContainsAny: return v && v->is_array() && contains_any(*v, f.value);
   }
   return false;
 }

@@ -61,9 +61,10 @@ using Params = std::vector<std::pair<std::string, std::string>>;
 Query parse_query(const Params& params, int64_t now, std::vector<ErrorDetail>& problems);
 
 // Costs: the functions below read each value they are given at most a
-// constant number of times (find_field: the keys on its way; comparisons:
-// both values) and copy none of it; recursion is as deep as the values
-// (bounded by kMaxJsonDepth).
+// constant number of times (find_field: one lookup per key or dot on its
+// way; comparisons: both values; list filters, whose values parse_query
+// sorts: one binary search per value read) and copy none of it; recursion
+// is as deep as the values (bounded by kMaxJsonDepth).
 
 // A value inside an object: the value at a dotted path, or nullptr when
 // missing (an intermediate non-object counts as missing; the longest key

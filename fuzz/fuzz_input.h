@@ -6,7 +6,11 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
+#include <string>
 #include <string_view>
+
+#include "core/json.h"
 
 namespace ratchet::fuzz {
 
@@ -29,6 +33,18 @@ inline std::string_view take_line(std::string_view& in) {
   std::string_view line = in.substr(0, nl);
   in.remove_prefix(nl == std::string_view::npos ? in.size() : nl + 1);
   return line;
+}
+
+// An object as the store gives it back: `text` when it is a JSON object the
+// node's parser accepts (within kMaxJsonDepth), with the string id and
+// integer last_modified every stored object has; nullopt otherwise.
+inline std::optional<Json> stored_object(std::string_view text, const std::string& id,
+                                         int64_t last_modified) {
+  std::optional<Json> object = try_parse_json(text);
+  if (!object || !object->is_object()) return std::nullopt;
+  (*object)["id"] = id;
+  (*object)["last_modified"] = last_modified;
+  return object;
 }
 
 // Unlike assert(), kept in every build.

@@ -38,7 +38,6 @@ void client_token(const std::string& sort, const std::string& token) {
   if (!problems.empty()) return;
   FUZZ_CHECK(q.after && q.after->is_object());
   SortValues after = token_values(q, *q.after);
-  FUZZ_CHECK(after.present.size() <= q.sort.size());
   SortValues record = sort_values(q, sample());
   int c = compare_sorted(q, after, record);
   FUZZ_CHECK(c == -compare_sorted(q, record, after));
@@ -46,13 +45,10 @@ void client_token(const std::string& sort, const std::string& token) {
 }
 
 // A page ending on `object`: its token must give back its sort values.
-void round_trip(const std::string& sort, Json object) {
+void round_trip(const std::string& sort, const Json& object) {
   std::vector<ErrorDetail> problems;
   Query q = parse_query(params(sort, {}), kNow, problems);
   if (!problems.empty()) return;
-  object = parse_json(dump(object));  // as it comes back from the store
-  object["id"] = "r1";
-  object["last_modified"] = 10;
   SortValues last = sort_values(q, object);
   std::string token = page_token(q, last, kNonce);
   Query next = parse_query(params(sort, {{"_token", token}}), kNow, problems);
@@ -75,7 +71,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string sort(fuzz::take_line(in));
   std::string token(in);
   client_token(sort, token);
-  Json object = Json::parse(token, nullptr, false);
-  if (object.is_object()) round_trip(sort, std::move(object));
+  if (auto object = fuzz::stored_object(token, "r1", 10)) round_trip(sort, *object);
   return 0;
 }

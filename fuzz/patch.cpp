@@ -44,17 +44,6 @@ const char* const kAcls[] = {
     R"({"read":[],"write":["a","b","c"]})",
 };
 
-// A stored object: `line` when it is a JSON object, with the id and
-// last_modified every stored object has.
-Json stored_object(std::string_view line, const std::string& id) {
-  Json object = Json::parse(line, nullptr, false);
-  if (!object.is_object()) object = Json::object();
-  object = parse_json(dump(object));  // as it comes back from the store
-  object["id"] = id;
-  object["last_modified"] = 1700000000000;
-  return object;
-}
-
 void check_patched(const Json& data, const Json& acl, const std::string& id,
                    const std::vector<std::string>& valid) {
   FUZZ_CHECK(data.is_object() && data.contains("id") && data["id"] == id);
@@ -79,7 +68,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   HttpRequest request;
   request.method = "PATCH";
   request.headers.emplace("Content-Type", kContentTypes[selector & 3]);
-  Json object = stored_object(fuzz::take_line(in), route.id);
+  Json object = fuzz::stored_object(fuzz::take_line(in), route.id, 1700000000000)
+                    .value_or(Json{{"id", route.id}, {"last_modified", 1700000000000}});
   request.body = std::string(in);
   Op op = build_op(registry(), route, kPatch, request, "basicauth:fuzz", {"system.Everyone"});
   if (op.has_error) return 0;  // the writer answers op.error (request_body checks it)

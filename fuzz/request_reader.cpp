@@ -88,7 +88,8 @@ void check_taken(const HttpRequest& r, const RequestLimits& limits) {
 
 // The state after a refusal: nothing more is consumed, nothing is ready.
 void check_refused(RequestReader& reader, const std::string& buffer, int refusal) {
-  FUZZ_CHECK(refusal == 400 || refusal == 413 || refusal == 431 || refusal == 501);
+  FUZZ_CHECK(refusal == 400 || refusal == 413 || refusal == 414 || refusal == 431 ||
+             refusal == 501);
   FUZZ_CHECK(!reader.head_done() && !reader.done() && !reader.expects_continue());
   FUZZ_CHECK(reader.feed(buffer) == 0);
   FUZZ_CHECK(reader.feed("GET / HTTP/1.1\r\nHost: a\r\n\r\n") == 0);

@@ -10,7 +10,6 @@
 
 #include <chrono>
 #include <ctime>
-#include <deque>
 #include <vector>
 
 #include "core/error.h"
@@ -24,7 +23,6 @@ using boost::system::error_code;
 namespace {
 
 constexpr size_t kReadChunk = 16 * 1024;
-constexpr size_t kMaxQueuedBytes = 1 << 20;  // a streamed answer the client does not read
 constexpr size_t kMaxLingerBytes = 1 << 20;  // read and dropped after a final answer
 constexpr int kLingerSeconds = 2;
 
@@ -59,10 +57,8 @@ bool framing_header(const std::string& name) {
 
 bool status_has_body(int status) { return status >= 200 && status != 204 && status != 304; }
 
-// The status line and headers of an answer. `length`: the body's size,
-// or -1 for a streamed body (chunked when `chunked`, else up to the close).
-std::string head_of(const HttpResponse& r, bool keep_alive, bool http11, int64_t length,
-                    bool chunked) {
+// The status line and headers of an answer whose body has `length` bytes.
+std::string head_of(const HttpResponse& r, bool keep_alive, bool http11, size_t length) {
   auto reason = boost::beast::http::obsolete_reason(boost::beast::http::int_to_status(r.status));
   std::string out;
   out.reserve(256 + r.headers.size() * 48);
@@ -75,21 +71,12 @@ std::string head_of(const HttpResponse& r, bool keep_alive, bool http11, int64_t
     out.append(name).append(": ").append(value).append("\r\n");
   }
   out.append("Date: ").append(date_now()).append("\r\n");
-  if (length >= 0 && status_has_body(r.status)) {
+  if (status_has_body(r.status)) {
     out.append("Content-Length: ").append(std::to_string(length)).append("\r\n");
   }
-  if (chunked) out.append("Transfer-Encoding: chunked\r\n");
   if (!keep_alive && http11) out.append("Connection: close\r\n");
   if (keep_alive && !http11) out.append("Connection: keep-alive\r\n");
   out.append("\r\n");
-  return out;
-}
-
-std::string chunk_of(const std::string& piece) {
-  char size[20];
-  int n = std::snprintf(size, sizeof size, "%zx\r\n", piece.size());
-  std::string out(size, static_cast<size_t>(n));
-  out.append(piece).append("\r\n");
   return out;
 }
 
@@ -150,42 +137,16 @@ class Connection : public std::enable_shared_from_this<Connection> {
     net::dispatch(socket_.get_executor(), std::forward<F>(f));
   }
 
-  // The steps of an answer; on the strand.
+  // Writes the answer (on the strand), then reads the next request or ends.
   void answer(HttpResponse r) {
     if (phase_ != Phase::kBusy || answering_) return;
     answering_ = true;
-    std::string out = head_of(r, keep_alive_, http11_, static_cast<int64_t>(r.body.size()), false);
-    if (!head_request_ && status_has_body(r.status)) out += r.body;
-    enqueue(std::move(out));
-    ending_ = true;
-    flush();
+    out_ = head_of(r, keep_alive_, http11_, r.body.size());
+    if (!head_request_ && status_has_body(r.status)) out_ += r.body;
+    set_deadline(steady_ms() + 1000 * hub_.options.body_timeout_seconds);
+    net::async_write(socket_, net::buffer(out_),
+                     [self = shared_from_this()](error_code ec, size_t) { self->on_written(ec); });
   }
-
-  void begin_stream(HttpResponse head) {
-    if (phase_ != Phase::kBusy || answering_) return;
-    answering_ = streaming_ = true;
-    chunked_ = http11_;
-    if (!chunked_) keep_alive_ = false;  // HTTP/1.0: the body ends with the connection
-    std::string first = std::move(head.body);
-    enqueue(head_of(head, keep_alive_, http11_, -1, chunked_));
-    stream_piece(std::move(first));
-  }
-
-  void stream_piece(std::string piece) {
-    if (!streaming_ || ending_ || head_request_ || piece.empty()) return flush();
-    enqueue(chunked_ ? chunk_of(piece) : std::move(piece));
-    if (queued_bytes_ > kMaxQueuedBytes) return close();
-    flush();
-  }
-
-  void end_stream() {
-    if (!streaming_ || ending_) return;
-    if (chunked_ && !head_request_) enqueue("0\r\n\r\n");
-    ending_ = true;
-    flush();
-  }
-
-  bool gone() const { return gone_; }
 
  private:
   enum class Phase { kIdle, kHead, kBody, kBusy, kLinger, kClosed };
@@ -243,10 +204,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   void on_read(error_code ec, size_t n) {
     if (phase_ == Phase::kClosed) return;
-    if (ec) {
-      bool late = timed_out_ && (phase_ == Phase::kHead || phase_ == Phase::kBody);
-      return late ? refuse(408) : close();
-    }
+    // Past the deadline, even a read that brought bytes ends the request.
+    if (timed_out_) return refuse(408);
+    if (ec) return close();
     buffer_.commit(n);
     next();
   }
@@ -286,36 +246,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
     answer(std::move(r));
   }
 
-  void enqueue(std::string bytes) {
-    queued_bytes_ += bytes.size();
-    queue_.push_back(std::move(bytes));
-  }
-
-  void flush() {
-    if (writing_ || phase_ == Phase::kClosed) return;
-    if (queue_.empty()) {
-      if (ending_) finish();
-      return;
-    }
-    writing_ = true;
-    set_deadline(steady_ms() + 1000 * hub_.options.body_timeout_seconds);
-    net::async_write(socket_, net::buffer(queue_.front()),
-                     [self = shared_from_this()](error_code ec, size_t) { self->on_written(ec); });
-  }
-
+  // The answer is written: the next request, or the end.
   void on_written(error_code ec) {
-    writing_ = false;
     if (phase_ == Phase::kClosed) return;
     if (ec) return close();
-    queued_bytes_ -= queue_.front().size();
-    queue_.pop_front();
-    set_deadline(0);
-    flush();
-  }
-
-  // The answer is written: the next request, or the end.
-  void finish() {
-    answering_ = streaming_ = ending_ = false;
+    answering_ = false;
+    out_.clear();
     if (!keep_alive_) return linger();
     first_ = false;
     set_phase(Phase::kIdle);
@@ -327,7 +263,6 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // client has read the last answer.
   void linger() {
     set_phase(Phase::kLinger);
-    gone_ = true;
     error_code ec;
     socket_.shutdown(tcp::socket::shutdown_send, ec);
     discard();
@@ -347,7 +282,6 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void close() {
     if (phase_ == Phase::kClosed) return;
     set_phase(Phase::kClosed);
-    gone_ = true;
     error_code ec;
     socket_.close(ec);
   }
@@ -366,19 +300,13 @@ class Connection : public std::enable_shared_from_this<Connection> {
   int64_t deadline_local_ = 0;
   std::atomic<int64_t> deadline_{0};  // steady ms, 0: none; read by expire_if_late
   std::atomic<bool> expiry_posted_{false};
-  std::atomic<bool> gone_{false};
 
   // The request being answered.
   bool keep_alive_ = false;
   bool http11_ = true;
   bool head_request_ = false;
   bool answering_ = false;
-  bool streaming_ = false;
-  bool chunked_ = false;
-  bool ending_ = false;
-  bool writing_ = false;
-  std::deque<std::string> queue_;
-  size_t queued_bytes_ = 0;
+  std::string out_;  // the answer being written
   size_t lingered_ = 0;
 };
 
@@ -390,39 +318,17 @@ class Exchange : public Responder {
   explicit Exchange(std::shared_ptr<Connection> c) : c_(std::move(c)) {}
 
   ~Exchange() override {
-    int state = state_.load();
-    if (state == kNew) respond(HttpResponse::of(errors::internal()));
-    if (state == kStreaming) end();
+    if (!answered_.load()) respond(HttpResponse::of(errors::internal()));
   }
 
   void respond(HttpResponse response) override {
-    if (!advance(kNew, kDone)) return;
+    if (answered_.exchange(true)) return;
     c_->on_strand([c = c_, r = std::move(response)]() mutable { c->answer(std::move(r)); });
   }
 
-  void begin(HttpResponse head) override {
-    if (!advance(kNew, kStreaming)) return;
-    c_->on_strand([c = c_, h = std::move(head)]() mutable { c->begin_stream(std::move(h)); });
-  }
-
-  bool write(std::string piece) override {
-    if (state_.load() != kStreaming || c_->gone()) return false;
-    c_->on_strand([c = c_, p = std::move(piece)]() mutable { c->stream_piece(std::move(p)); });
-    return true;
-  }
-
-  void end() override {
-    if (!advance(kStreaming, kDone)) return;
-    c_->on_strand([c = c_] { c->end_stream(); });
-  }
-
  private:
-  enum State { kNew, kStreaming, kDone };
-
-  bool advance(int from, int to) { return state_.compare_exchange_strong(from, to); }
-
   std::shared_ptr<Connection> c_;
-  std::atomic<int> state_{kNew};
+  std::atomic<bool> answered_{false};
 };
 
 }  // namespace

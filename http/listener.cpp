@@ -13,6 +13,8 @@
 #include <thread>
 #include <vector>
 
+#include <spdlog/spdlog.h>
+
 #include "core/blocking.h"
 #include "http/connection.h"
 
@@ -51,7 +53,12 @@ class LoopTurns {
     while (true) {
       free_.acquire();
       turn.holding = true;
-      size_t ran = io.run_one();
+      size_t ran = 1;
+      try {
+        ran = io.run_one();
+      } catch (const std::exception& e) {  // one connection's step failed, not the loop
+        spdlog::error("HTTP loop step failed: {}", e.what());
+      }
       if (turn.holding) free_.release();
       if (ran == 0) break;
     }
@@ -147,6 +154,17 @@ struct Listener::Impl {
   bool stopping = false;
   std::chrono::steady_clock::time_point stop_at;
 };
+
+ListenerOptions listener_options(const Settings& settings) {
+  ListenerOptions o;
+  o.threads = settings.http_threads;
+  o.keepalive_seconds = settings.http_keepalive_seconds;
+  o.header_timeout_seconds = settings.http_header_timeout_seconds;
+  o.max_connections = static_cast<size_t>(settings.http_max_connections);
+  o.request.max_body_bytes = static_cast<size_t>(settings.max_body_bytes);
+  if (!settings.http_scheme.empty()) o.scheme = settings.http_scheme;
+  return o;
+}
 
 Listener::Listener(const ListenerOptions& options, Handler handler, Refusal refusal)
     : impl_(std::make_unique<Impl>(options, std::move(handler), std::move(refusal))) {}

@@ -13,6 +13,7 @@
 #include <memory>
 #include <string>
 
+#include "core/settings.h"
 #include "http/message.h"
 #include "http/request_reader.h"
 #include "http/responder.h"
@@ -35,6 +36,9 @@ struct ListenerOptions {
   std::string scheme = "http";  // of request origins
 };
 
+// The options from the settings (http_*, max_body_bytes).
+ListenerOptions listener_options(const Settings& settings);
+
 class Listener {
  public:
   // Runs on a loop thread with a complete request; answers through the
@@ -56,10 +60,11 @@ class Listener {
   // Serves until stop(); returns false if it could not listen.
   bool run();
   // Stops accepting and closes idle connections; answers in progress are
-  // given at most a second to finish.
+  // given at most a second to be written. run() returns once the handlers
+  // still running (a commit, a password check) end.
   void stop();
 
-  // Connections open now.
+  // Connections open now (what tests of the connection cap watch).
   size_t connections() const;
 
  private:

@@ -1,8 +1,9 @@
 // Reads HTTP/1.x requests from a connection's bytes, one at a time, under
-// limits (RFC 9112): malformed framing, a bad request line or Host, and
-// conflicting or non-numeric Content-Length are 400; a target over
-// kMaxTargetBytes 414; an unknown transfer
-// coding 501; a head over max_header_bytes or max_header_fields 431; a body
+// limits (RFC 9112): malformed framing, a bad request line or Host,
+// conflicting or non-numeric Content-Length, and a Transfer-Encoding that
+// does not end in chunked are 400; a target over kMaxTargetBytes 414; an
+// unknown coding before chunked 501; a head over max_header_bytes or
+// max_header_fields 431; a body
 // over max_body_bytes 413, however it is framed, found before the body is
 // read past the limit. Only HTTP/1.0 and 1.1 parse. A refusal ends the
 // connection: what follows it on the wire cannot be trusted.

@@ -4,17 +4,6 @@
 
 namespace ratchet {
 
-ListenerOptions listener_options(const Settings& settings) {
-  ListenerOptions o;
-  o.threads = settings.http_threads;
-  o.keepalive_seconds = settings.http_keepalive_seconds;
-  o.header_timeout_seconds = settings.http_header_timeout_seconds;
-  o.max_connections = static_cast<size_t>(settings.http_max_connections);
-  o.request.max_body_bytes = static_cast<size_t>(settings.max_body_bytes);
-  if (!settings.http_scheme.empty()) o.scheme = settings.http_scheme;
-  return o;
-}
-
 HttpServer::HttpServer(Node& node)
     : frontend_(node),
       listener_(
@@ -24,9 +13,8 @@ HttpServer::HttpServer(Node& node)
             responder->respond(frontend_.handle(request));
           },
           [this, limit = node.settings().max_body_bytes](const HttpRequest& partial, int status) {
-            Error e = status == 413 ? errors::too_large(static_cast<size_t>(limit))
-                                    : errors::unreadable_request(status);
-            return frontend_.refuse(partial, e);
+            return frontend_.refuse(partial,
+                                    errors::unreadable_request(status, static_cast<size_t>(limit)));
           }) {}
 
 int HttpServer::bind(const std::string& host, int port) { return listener_.bind(host, port); }

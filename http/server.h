@@ -23,14 +23,11 @@ class HttpServer {
   bool run();
   void stop();
 
-  const Listener& listener() const { return listener_; }
+  const Listener& listener() const { return listener_; }  // for tests of the front
 
  private:
   Frontend frontend_;
   Listener listener_;
 };
-
-// The Listener's options from the settings (http_*, max_body_bytes).
-ListenerOptions listener_options(const Settings& settings);
 
 }  // namespace ratchet

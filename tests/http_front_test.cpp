@@ -6,6 +6,7 @@
 // bounds here are generous ("answered at all"), not benchmarks.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <thread>
@@ -71,6 +72,23 @@ TEST(HttpFront, IncompleteHeadIsClosedAtItsDeadline) {
   // A connection that never sends a byte is closed too.
   RawSocket silent(s.port());
   EXPECT_TRUE(silent.closed_within(10s));
+}
+
+TEST(HttpFront, AHeadDrippingWithoutPauseStillEndsAtItsDeadline) {
+  TestServer s([](Settings& st, Registry&) { st.http_header_timeout_seconds = 1; });
+  RawSocket drip(s.port());
+  ASSERT_TRUE(drip.send("GET /v1/ HTTP/1.1\r\nHost: x\r\nX-Drip: "));
+  std::atomic<bool> stop{false};
+  std::thread dripper([&] {
+    for (int i = 0; i < 6000 && !stop && drip.send("a"); ++i) std::this_thread::sleep_for(1ms);
+  });
+  auto start = std::chrono::steady_clock::now();
+  auto r = drip.response(10s);
+  stop = true;
+  dripper.join();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 408);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
 }
 
 TEST(HttpFront, IdleKeepAliveIsClosed) {

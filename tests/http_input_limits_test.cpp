@@ -167,6 +167,29 @@ TEST_F(HttpInputLimits, LikeCostsTextPlusPattern) {
             (std::vector<std::string>{"short"}));
 }
 
+TEST_F(HttpInputLimits, ContainsCostsOneLookupPerElement) {
+  std::string zeros;
+  for (int i = 0; i < 1000000; ++i) zeros += "0,";
+  ASSERT_TRUE(HasStatus(put("wide", "{\"a\":[" + zeros + "1]}"), 201));
+  std::string values;  // 1,000 values, none but 1 in the array
+  for (int i = 1; i <= 1000; ++i) values += (i > 1 ? "," : "") + std::to_string(i);
+  EXPECT_EQ(ids(timed_get("contains_a=" + encode_query_value("[" + values + "]"))),
+            std::vector<std::string>{});
+  EXPECT_EQ(ids(timed_get("contains_any_a=" + encode_query_value("[" + values + "]"))),
+            std::vector<std::string>{"wide"});
+  EXPECT_EQ(ids(timed_get("contains_a=" + encode_query_value("[1,0,1]"))),
+            std::vector<std::string>{"wide"});
+}
+
+TEST_F(HttpInputLimits, DottedLookupsIgnoreKeysThatAreNotOnThePath) {
+  std::string keys;
+  for (int i = 0; i < 200000; ++i) keys += "\"a." + std::to_string(i) + "\":0,";
+  ASSERT_TRUE(HasStatus(put("keys", "{" + keys + "\"a\":{\"b\":1}}"), 201));
+  std::string filters;  // 400 filters on paths below "a"
+  for (int i = 0; i < 400; ++i) filters += "has_a.b" + std::to_string(i) + "=false&";
+  EXPECT_EQ(ids(timed_get(filters + "a.b=1")), std::vector<std::string>{"keys"});
+}
+
 TEST_F(HttpInputLimits, DeepQueryValuesAndTokensNeverCrash) {
   ASSERT_TRUE(HasStatus(put("r", R"({"v":[[1]]})"), 201));
   std::string deep = nested_arrays(2000, "1");  // within kMaxTargetBytes

@@ -91,6 +91,12 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"contains_any_tags", "[\"a\",\"b\"]", R"({"tags":["b"]})", true},
         Case{"contains_any_tags", "[\"a\",\"b\"]", R"({"tags":["c"]})", false},
         Case{"contains_any_tags", "[1,2]", R"({"tags":[2,3]})", true},
+        // ...whatever the order and repeats of the values (they are sorted once)
+        Case{"contains_tags", "[\"b\",2,\"a\",\"b\",1.0]", R"({"tags":[1,"a","b",2]})", true},
+        Case{"contains_tags", "[\"b\",\"a\",\"b\"]", R"({"tags":["a","a"]})", false},
+        Case{"contains_any_tags", "[true,\"a\",null,[1]]", R"({"tags":[null]})", true},
+        Case{"contains_any_tags", "[true,\"a\",null,[1]]", R"({"tags":[[1,2],{}]})", false},
+        Case{"in_x", "3,1,2,1", R"({"x":1})", true}, Case{"exclude_x", "3,1,2,1", R"({"x":1})", false},
         // Dotted fields, the longest literal dotted key wins, non-objects are missing
         Case{"author.name", "Ben", R"({"author":{"name":"Ben"}})", true},
         Case{"author.name", "Ben", R"({"author":{"name":"Bob"}})", false},
@@ -100,6 +106,8 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"a.b.c", "1", R"({"a.b":5,"a":{"b":{"c":1}}})", false},
         Case{"a..b", "1", R"({"a.":{"b":1}})", true},
         Case{"ab.c", "1", R"({"a":{"b.c":1}})", false},
+        Case{"a.b.c", "1", R"({"a":{"b":{"c":1}},"a.x":0,"a.b.x":0,"ab":0})", true},
+        Case{"a.b.c", "1", R"({"a.b.c":1,"a":{"b":{"c":2}}})", true},
         Case{"in_party.voters", "1,2", R"({"party":{"voters":1}})", true},
         Case{"not_a.b", "1", R"({"a":5})", true},
         // id compares as a string (§4.2)

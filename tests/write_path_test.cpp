@@ -170,16 +170,15 @@ TEST_P(WritePath, WritesWaitingDuringACommitGoOutAsOneBatch) {
 
 TEST_P(WritePath, NoWriteLandsUnderACollectionBeingDeletedAndItComesBackEmpty) {
   std::atomic<bool> stop{false};
-  std::atomic<bool> deleted{false};
+  std::atomic<bool> deleting{false};
   std::mutex mu;
   std::set<std::string> acked_before;  // ids acknowledged before the deletion began
   std::vector<std::thread> writers;
   for (int t = 0; t < 4; ++t) {
     writers.emplace_back([&] {
       while (!stop) {
-        bool before = !deleted;
         Result r = create_record();
-        if (r.status != 201 || !before) continue;
+        if (r.status != 201 || deleting) continue;
         std::lock_guard<std::mutex> lock(mu);
         acked_before.insert(Json::parse(r.body)["data"]["id"].get<std::string>());
       }
@@ -189,9 +188,9 @@ TEST_P(WritePath, NoWriteLandsUnderACollectionBeingDeletedAndItComesBackEmpty) {
     std::lock_guard<std::mutex> lock(mu);
     if (acked_before.size() >= 200) break;
   }
+  deleting = true;
   Result gone = node_->execute(node_op(kDelete, "collection", "/buckets/b", "c"));
   ASSERT_EQ(gone.status, 200) << gone.body;
-  deleted = true;
   // Writes after the deletion find no collection...
   Result refused = create_record();
   EXPECT_EQ(refused.status, 404) << refused.body;
