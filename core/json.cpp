@@ -74,6 +74,37 @@ size_t json_depth(const Json& value) {
   return deepest;
 }
 
+size_t json_size(const Json& value, size_t cap) {
+  size_t size = 0;
+  std::vector<const Json*> todo{&value};
+  while (!todo.empty() && size <= cap) {
+    const Json* v = todo.back();
+    todo.pop_back();
+    switch (v->type()) {
+      case Json::value_t::string: size += v->get_ref<const std::string&>().size() + 2; break;
+      case Json::value_t::array:
+        size += 2;
+        for (auto it = v->begin(); it != v->end() && size <= cap; ++it) {
+          size += 1;  // its comma
+          todo.push_back(&*it);
+        }
+        break;
+      case Json::value_t::object:
+        size += 2;
+        for (auto it = v->begin(); it != v->end() && size <= cap; ++it) {
+          size += it.key().size() + 4;  // quotes, colon and comma
+          todo.push_back(&*it);
+        }
+        break;
+      case Json::value_t::number_integer:
+      case Json::value_t::number_unsigned:
+      case Json::value_t::number_float: size += 8; break;
+      default: size += 4; break;  // null, true, false
+    }
+  }
+  return size;
+}
+
 std::string json_error_message(const Json::exception& e) {
   std::string what = e.what();
   size_t tag = what.find("] ");

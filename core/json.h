@@ -38,6 +38,11 @@ std::optional<Json> try_parse_json(std::string_view text);
 // recursive: it measures a value of any depth.
 size_t json_depth(const Json& value);
 
+// About how many bytes `value` takes as minified JSON (numbers count 8),
+// counted only up to `cap`: a result over `cap` means "larger", and
+// measuring costs O(min(size, cap)). Not recursive.
+size_t json_size(const Json& value, size_t cap);
+
 // What a Json::exception says, without nlohmann's "[json.exception...] " tag.
 std::string json_error_message(const Json::exception& e);
 

@@ -48,6 +48,20 @@ bool nests_too_deep(const Json& doc, const Json& op) {
   return std::count(path.begin(), path.end(), '/') + json_depth(*value) > kMaxJsonDepth;
 }
 
+// Copies and moves duplicate a value of `doc` (nlohmann moves by copying):
+// together they may duplicate at most kMaxPatchCopyBytes, so that a patch
+// cannot double the object at every operation. Takes the size of the value
+// `op` duplicates from `budget`; false when it is over. Throws
+// Json::exception when `from` is not in `doc`.
+bool charge_copy(const Json& doc, const Json& op, size_t& budget) {
+  const std::string& name = op["op"].get_ref<const std::string&>();
+  if (name != "copy" && name != "move") return true;
+  size_t size = json_size(doc.at(Json::json_pointer(op["from"].get<std::string>())), budget);
+  if (size > budget) return false;
+  budget -= size;
+  return true;
+}
+
 // application/json-patch+json (RFC 6902) on {"data": .., "permissions": {perm: {p: p}}}.
 std::optional<Error> json_patch(Json ops, const std::vector<std::string>& valid, Json& data,
                                 Json& acl) {
@@ -76,8 +90,13 @@ std::optional<Error> json_patch(Json ops, const std::vector<std::string>& valid,
   // One operation at a time (`doc` is a copy: a failure leaves nothing
   // changed), none nesting `doc` deeper than kMaxJsonDepth: so the data stays
   // within a request body's depth, and copying a value never recurses deeper.
+  size_t copy_budget = kMaxPatchCopyBytes;
   try {
     for (const Json& op : ops) {
+      if (!charge_copy(doc, op, copy_budget)) {
+        return failed("copies and moves would duplicate more than " +
+                      std::to_string(kMaxPatchCopyBytes) + " bytes");
+      }
       if (nests_too_deep(doc, op)) {
         return failed("arrays and objects would nest deeper than " +
                       std::to_string(kMaxJsonDepth) + " levels");

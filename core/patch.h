@@ -12,9 +12,14 @@
 
 namespace ratchet {
 
+// What the copy and move operations of one JSON Patch may duplicate, in
+// all (bytes of JSON, as json_size counts them).
+constexpr size_t kMaxPatchCopyBytes = 8 * 1024 * 1024;
+
 // Applies `op`'s patch to `data` and `acl`. `valid_permissions` are the
 // permission names of the object's type. Returns a 400 when the patch does
-// not apply (failed JSON Patch operation, changed id, unknown permission).
+// not apply (failed JSON Patch operation, changed id, unknown permission,
+// copies over kMaxPatchCopyBytes).
 std::optional<Error> apply_patch(const Op& op, const std::vector<std::string>& valid_permissions,
                                  Json& data, Json& acl);
 

@@ -97,6 +97,7 @@ const std::map<std::string, Setter>& fixed_keys() {
       {"http_keepalive_seconds", num(&Settings::http_keepalive_seconds, 1, 3600)},
       {"http_header_timeout_seconds", num(&Settings::http_header_timeout_seconds, 1, 3600)},
       {"http_max_connections", num(&Settings::http_max_connections, 1, 1000000)},
+      {"http_max_body_bytes_held", num(&Settings::http_max_body_bytes_held, 1, kMax)},
       {"http_scheme", one_of(&Settings::http_scheme, {"", "http", "https"})},
       {"max_body_bytes", num(&Settings::max_body_bytes, 1, kMax)},
       {"storage_backend", one_of(&Settings::storage_backend, {"rocksdb", "memory"})},

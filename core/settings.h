@@ -27,6 +27,9 @@ struct Settings {
   int http_keepalive_seconds = 5;       // an idle connection is closed after this
   int http_header_timeout_seconds = 10;  // a request head must arrive within this
   int http_max_connections = 10000;      // beyond it new connections are refused
+  // Bytes of request bodies all connections hold at once (read, being
+  // handled); a body that does not fit waits until one is answered.
+  int64_t http_max_body_bytes_held = 64 * 1024 * 1024;
   std::string http_scheme;  // forces the scheme of absolute URLs (hello url, Next-Page)
   int64_t max_body_bytes = 8 * 1024 * 1024;
   // Storage

@@ -8,8 +8,10 @@
 
 #include <strings.h>
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
+#include <utility>
 #include <vector>
 
 #include "core/error.h"
@@ -82,6 +84,12 @@ std::string head_of(const HttpResponse& r, bool keep_alive, bool http11, size_t 
 
 }  // namespace
 
+ConnectionHub::ConnectionHub(const ListenerOptions& o, Listener::Handler h, Listener::Refusal r)
+    : options(o),
+      handler(std::move(h)),
+      refusal(std::move(r)),
+      budget(std::max(o.max_body_bytes_held, o.request.max_body_bytes)) {}
+
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
   Connection(tcp::socket socket, ConnectionHub& hub)
@@ -93,6 +101,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   }
 
   ~Connection() {
+    hub_.budget.give_back(reserved_);
     if (registered_) {
       std::lock_guard<std::mutex> lock(hub_.mutex);
       hub_.live.erase(entry_);
@@ -179,14 +188,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
       size_t n = reader_.feed({static_cast<const char*>(data.data()), data.size()});
       buffer_.consume(n);
       if (int status = reader_.refusal()) return refuse(status);
-      if (reader_.done()) return dispatch();
       if (reader_.head_done() && phase_ != Phase::kBody) {
         set_phase(Phase::kBody);
-        // A client that sent its body without waiting needs no interim answer.
-        if (reader_.expects_continue() && buffer_.size() == 0) return send_continue();
-      } else if (reader_.started() && phase_ == Phase::kIdle) {
-        set_phase(Phase::kHead);
+        return reserve_body();
       }
+      if (reader_.done()) return dispatch();
+      if (reader_.started() && phase_ == Phase::kIdle) set_phase(Phase::kHead);
       if (n == 0) break;
     }
     if (buffer_.size() >= buffer_.max_size()) {
@@ -211,9 +218,37 @@ class Connection : public std::enable_shared_from_this<Connection> {
     next();
   }
 
+  // The head is read: the body's size is taken from the hub's budget before
+  // the body is read (body_budget.h). Without enough left, the connection
+  // waits, no read pending, kept alive by `waiting_self_`, until bytes come
+  // back or its deadline passes. Every caller holds a reference to the
+  // connection: ending the wait never ends it under them.
+  void reserve_body() {
+    size_t need = reader_.body_bound();
+    std::weak_ptr<Connection> weak = weak_from_this();
+    auto wake = [weak] {
+      if (auto self = weak.lock()) net::post(self->socket_.get_executor(), [self] {
+        if (self->waiting_self_) self->reserve_body();
+      });
+    };
+    if (need > 0 && !hub_.budget.take(need, std::move(wake))) {
+      waiting_self_ = shared_from_this();
+      return;
+    }
+    waiting_self_.reset();
+    reserved_ = need;
+    // A client that sent its body without waiting needs no interim answer.
+    if (reader_.expects_continue() && buffer_.size() == 0) return send_continue();
+    next();
+  }
+
   void on_deadline() {
     expiry_posted_ = false;
     if (deadline_local_ == 0 || deadline_local_ > steady_ms()) return;
+    if (waiting_self_) {  // waiting for the budget: no read is pending
+      waiting_self_.reset();
+      return refuse(408);
+    }
     switch (phase_) {
       case Phase::kHead:
       case Phase::kBody:  // the pending read ends; on_read answers 408
@@ -252,6 +287,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     if (ec) return close();
     answering_ = false;
     out_.clear();
+    hub_.budget.give_back(std::exchange(reserved_, 0));
     if (!keep_alive_) return linger();
     first_ = false;
     set_phase(Phase::kIdle);
@@ -281,6 +317,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   void close() {
     if (phase_ == Phase::kClosed) return;
+    waiting_self_.reset();
     set_phase(Phase::kClosed);
     error_code ec;
     socket_.close(ec);
@@ -307,6 +344,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool head_request_ = false;
   bool answering_ = false;
   std::string out_;  // the answer being written
+  size_t reserved_ = 0;  // taken from hub_.budget for the current body
+  std::shared_ptr<Connection> waiting_self_;  // while waiting for the budget
   size_t lingered_ = 0;
 };
 

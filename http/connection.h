@@ -12,6 +12,7 @@
 #include <mutex>
 
 #include "http/listener.h"
+#include "http/body_budget.h"
 
 namespace ratchet {
 
@@ -19,12 +20,12 @@ class Connection;
 
 // What the connections of one Listener share. Outlives them.
 struct ConnectionHub {
-  ConnectionHub(const ListenerOptions& o, Listener::Handler h, Listener::Refusal r)
-      : options(o), handler(std::move(h)), refusal(std::move(r)) {}
+  ConnectionHub(const ListenerOptions& o, Listener::Handler h, Listener::Refusal r);
 
   const ListenerOptions options;
   const Listener::Handler handler;
   const Listener::Refusal refusal;
+  BodyBudget budget;
   std::atomic<size_t> open{0};
   std::atomic<bool> draining{false};  // answer what is in progress, then close
   std::mutex mutex;                   // guards live

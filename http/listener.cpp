@@ -161,6 +161,7 @@ ListenerOptions listener_options(const Settings& settings) {
   o.keepalive_seconds = settings.http_keepalive_seconds;
   o.header_timeout_seconds = settings.http_header_timeout_seconds;
   o.max_connections = static_cast<size_t>(settings.http_max_connections);
+  o.max_body_bytes_held = static_cast<size_t>(settings.http_max_body_bytes_held);
   o.request.max_body_bytes = static_cast<size_t>(settings.max_body_bytes);
   if (!settings.http_scheme.empty()) o.scheme = settings.http_scheme;
   return o;

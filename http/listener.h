@@ -32,6 +32,9 @@ struct ListenerOptions {
   int header_timeout_seconds = 10;  // a head must be complete this long after its first byte
   int body_timeout_seconds = 60;    // then its body, and each response write, this long
   size_t max_connections = 10000;   // beyond it a new connection is closed at once
+  // Bytes of request bodies held at once, all connections together
+  // (body_budget.h); at least request.max_body_bytes.
+  size_t max_body_bytes_held = 64 * 1024 * 1024;
   RequestLimits request;
   std::string scheme = "http";  // of request origins
 };

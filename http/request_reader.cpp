@@ -143,6 +143,12 @@ bool RequestReader::expects_continue() const {
 
 bool RequestReader::done() const { return head_done() && parser_->http.is_done(); }
 
+size_t RequestReader::body_bound() const {
+  if (!head_done()) return 0;
+  if (auto length = parser_->http.content_length()) return static_cast<size_t>(*length);
+  return parser_->http.chunked() ? limits_.max_body_bytes : 0;
+}
+
 HttpRequest RequestReader::partial() const {
   HttpRequest r;
   if (!parser_->http.is_header_done()) return r;

@@ -43,6 +43,9 @@ class RequestReader {
   bool started() const { return started_; }
   // The head is complete and accepted; the body may still be coming.
   bool head_done() const;
+  // Once the head is done: the most bytes its body can have (its
+  // Content-Length; max_body_bytes when chunked; 0 without a body).
+  size_t body_bound() const;
   // The client waits for "100 Continue" before it sends the body.
   bool expects_continue() const;
   // The request is complete: take() it.

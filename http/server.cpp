@@ -1,8 +1,27 @@
 #include "http/server.h"
 
+#include <malloc.h>
+
 #include "core/error.h"
 
 namespace ratchet {
+namespace {
+
+// Handling a body of this size or more allocates hundreds of megabytes
+// (JSON trees are tens of times larger than their text), which malloc
+// keeps in the handling thread's arena unless asked to give it back.
+constexpr size_t kTrimAfterBodyBytes = 1 << 20;
+
+void handle(Frontend& frontend, HttpRequest request, Responder& responder) {
+  bool large = request.body.size() >= kTrimAfterBodyBytes;
+  {
+    HttpRequest handled = std::move(request);
+    responder.respond(frontend.handle(handled));
+  }
+  if (large) malloc_trim(0);
+}
+
+}  // namespace
 
 HttpServer::HttpServer(Node& node)
     : frontend_(node),
@@ -10,7 +29,7 @@ HttpServer::HttpServer(Node& node)
           listener_options(node.settings()),
           // Frontend::handle blocks this loop thread until the answer is ready.
           [this](HttpRequest request, std::shared_ptr<Responder> responder) {
-            responder->respond(frontend_.handle(request));
+            handle(frontend_, std::move(request), *responder);
           },
           [this, limit = node.settings().max_body_bytes](const HttpRequest& partial, int status) {
             return frontend_.refuse(partial,

@@ -123,6 +123,39 @@ TEST_F(HttpInputLimits, AJsonPatchCannotNestBeyondTheLimit) {
   EXPECT_EQ(json_depth(parse_or_null(read.body)["data"]["a"]), 480u);
 }
 
+TEST_F(HttpInputLimits, AJsonPatchCannotDoubleTheObjectAtEveryOperation) {
+  // Each copy of /data into itself doubles it: 40 copies would make a
+  // terabyte of a 20-byte record.
+  ASSERT_TRUE(HasStatus(put("r", R"({"x":"0123456789"})"), 201));
+  Json ops = Json::array();
+  for (int i = 0; i < 40; ++i) {
+    ops.push_back({{"op", "copy"}, {"from", "/data"}, {"path", "/data/k" + std::to_string(i)}});
+  }
+  Reply r = server.request("PATCH", std::string(kRecords) + "/r", ops.dump(), "alice",
+                           {{"Content-Type", "application/json-patch+json"}});
+  EXPECT_TRUE(IsError(r, 400, 107));
+  EXPECT_NE(r.body.find("duplicate more than"), std::string::npos) << r.body;
+  Reply read = server.get(std::string(kRecords) + "/r", "alice");
+  EXPECT_FALSE(parse_or_null(read.body)["data"].contains("k0"));
+  // Moving a value back and forth duplicates it each time too.
+  std::string big(1 << 20, 'a');
+  ASSERT_TRUE(HasStatus(put("m", "{\"a\":\"" + big + "\"}"), 201));
+  Json moves = Json::array();
+  for (int i = 0; i < 20; ++i) {
+    moves.push_back({{"op", "move"}, {"from", i % 2 ? "/data/b" : "/data/a"},
+                     {"path", i % 2 ? "/data/a" : "/data/b"}});
+  }
+  EXPECT_TRUE(IsError(server.request("PATCH", std::string(kRecords) + "/m", moves.dump(), "alice",
+                                     {{"Content-Type", "application/json-patch+json"}}),
+                      400, 107));
+  // A few copies are fine.
+  Json few = {ops[0], ops[1], ops[2]};
+  ASSERT_TRUE(HasStatus(server.request("PATCH", std::string(kRecords) + "/r", few.dump(), "alice",
+                                       {{"Content-Type", "application/json-patch+json"}}),
+                        200));
+  expect_alive();
+}
+
 TEST_F(HttpInputLimits, RecordsAtTheLimitSortAndFilter) {
   std::string one = nested_arrays(510, "1"), two = nested_arrays(510, "2");
   ASSERT_TRUE(HasStatus(put("d1", "{\"v\":" + one + "}"), 201));

@@ -37,6 +37,19 @@ TEST(Json, RefusesDeeperInputAsInvalidJson) {
   }
 }
 
+TEST(Json, SizeIsCountedUpToTheCap) {
+  EXPECT_EQ(json_size(parse_json(R"("abc")"), 100), 5u);
+  EXPECT_EQ(json_size(parse_json("[]"), 100), 2u);
+  EXPECT_EQ(json_size(parse_json(R"({"ab":null})"), 100), 2u + 6u + 4u);
+  size_t exact = json_size(parse_json(R"({"a":[1,"xy",true],"b":{}})"), 1000);
+  EXPECT_GE(exact, dump(parse_json(R"({"a":[1,"xy",true],"b":{}})")).size());
+  // A huge value is measured only up to the cap.
+  Json wide = Json::array();
+  for (int i = 0; i < 1000000; ++i) wide.push_back(i);
+  EXPECT_GT(json_size(wide, 1000), 1000u);
+  EXPECT_LT(json_size(wide, 1000), 1100u);
+}
+
 TEST(Json, OtherErrorsAreUnchanged) {
   EXPECT_THROW(parse_json("{"), Json::parse_error);
   EXPECT_THROW(parse_json("[1] x"), Json::parse_error);

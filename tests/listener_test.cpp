@@ -1,6 +1,6 @@
-// The Listener alone (http/listener.h) with handlers that answer later,
-// stream, or never answer: none of them holds a thread while it waits, a
-// stream arrives whole and in order, and stop() ends the loop promptly.
+// The Listener alone (http/listener.h) with handlers that answer later or
+// never: none of them holds a thread while it waits, the bytes of requests
+// in flight are bounded, and stop() ends the loop promptly.
 #include "http/listener.h"
 
 #include <gtest/gtest.h>
@@ -131,6 +131,43 @@ TEST(Listener, OneAnswerFromAnotherThreadThenTheNextRequest) {
   auto next = c.response();
   ASSERT_TRUE(next);
   EXPECT_EQ(next->body, "now GET");
+}
+
+std::string post(const std::string& path, size_t body_bytes) {
+  return "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: " +
+         std::to_string(body_bytes) + "\r\n\r\n" + std::string(body_bytes, 'x');
+}
+
+TEST(Listener, BodiesBeyondTheBudgetWaitUntilBytesComeBack) {
+  ListenerOptions options;
+  options.request.max_body_bytes = 64 * 1024;
+  options.max_body_bytes_held = 1;  // raised to one largest body
+  Served s(options);
+  RawSocket first(s.port());
+  ASSERT_TRUE(first.send(post("/later", 60 * 1024)));
+  s.wait_until_held(1);
+  ASSERT_EQ(s.held(), 1u);
+  RawSocket second(s.port());  // does not fit beside the first
+  ASSERT_TRUE(second.send(post("/later", 60 * 1024)));
+  std::this_thread::sleep_for(300ms);
+  EXPECT_EQ(s.held(), 1u);
+  RawSocket small(s.port());  // requests without a body go on
+  ASSERT_TRUE(small.send(get("/now")));
+  auto r = small.response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->body, "now GET");
+  // The first answer gives its bytes back: the second request goes on.
+  auto held = s.take_held();
+  held[0]->respond(text(200, "first"));
+  auto answered = first.response();
+  ASSERT_TRUE(answered);
+  EXPECT_EQ(answered->body, "first");
+  s.wait_until_held(1);
+  EXPECT_EQ(s.held(), 1u);
+  s.take_held()[0]->respond(text(200, "second"));
+  auto second_answer = second.response();
+  ASSERT_TRUE(second_answer);
+  EXPECT_EQ(second_answer->body, "second");
 }
 
 TEST(Listener, ADroppedResponderAnswers500) {
