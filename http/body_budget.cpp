@@ -25,9 +25,4 @@ void BodyBudget::give_back(size_t n) {
   for (auto& wake : woken) wake();  // each tries again; who cannot waits again
 }
 
-size_t BodyBudget::left() const {
-  std::lock_guard<std::mutex> lock(mutex_);
-  return left_;
-}
-
 }  // namespace ratchet

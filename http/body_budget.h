@@ -27,10 +27,8 @@ class BodyBudget {
   bool take(size_t n, std::function<void()> wake);
   void give_back(size_t n);
 
-  size_t left() const;
-
  private:
-  mutable std::mutex mutex_;
+  std::mutex mutex_;
   size_t left_;
   std::vector<std::function<void()>> waiting_;
 };

@@ -11,8 +11,8 @@
 #include <memory>
 #include <mutex>
 
-#include "http/listener.h"
 #include "http/body_budget.h"
+#include "http/listener.h"
 
 namespace ratchet {
 
