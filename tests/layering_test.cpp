@@ -1,0 +1,81 @@
+// The layers' dependencies, checked on every source file (as Chromium's
+// checkdeps): a folder may include only the folders it is allowed to
+// depend on, and CAF only in actors/. A file added later that breaks the
+// rule fails this test.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace ratchet::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Folder -> folders its files may include (itself included). Folders not
+// listed (apps, examples, tests) may include anything.
+const std::map<std::string, std::set<std::string>>& allowed() {
+  static const std::map<std::string, std::set<std::string>> table{
+      {"core", {"core"}},
+      {"store", {"core", "store"}},
+      {"actors", {"core", "store", "actors"}},
+      {"http", {"core", "actors", "http"}},
+      {"fuzz", {"core", "http", "fuzz"}},
+      {"bench", {"core", "http", "bench", "tests"}},
+  };
+  return table;
+}
+
+bool source_file(const fs::path& p) {
+  std::string ext = p.extension().string();
+  return ext == ".cpp" || ext == ".h";
+}
+
+// "folder/file.h" of every `#include "…"` line, and whether CAF is included.
+struct Includes {
+  std::vector<std::string> project;
+  bool caf = false;
+};
+
+Includes includes_of(const fs::path& file) {
+  Includes out;
+  std::ifstream in(file);
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("#include", 0) != 0) continue;
+    if (line.find("<caf/") != std::string::npos) out.caf = true;
+    size_t open = line.find('"');
+    size_t close = line.find('"', open + 1);
+    if (open != std::string::npos && close != std::string::npos) {
+      out.project.push_back(line.substr(open + 1, close - open - 1));
+    }
+  }
+  return out;
+}
+
+TEST(Layering, EveryIncludeIsAllowedByItsFolder) {
+  const fs::path root = RATCHET_SOURCE_DIR;
+  size_t checked = 0;
+  for (const auto& [folder, may_include] : allowed()) {
+    if (!fs::exists(root / folder)) continue;
+    for (const auto& entry : fs::recursive_directory_iterator(root / folder)) {
+      if (!entry.is_regular_file() || !source_file(entry.path())) continue;
+      std::string name = fs::relative(entry.path(), root).string();
+      if (name.rfind("bench/tests/", 0) == 0) continue;  // tests may use anything
+      Includes found = includes_of(entry.path());
+      for (const std::string& include : found.project) {
+        std::string layer = include.substr(0, include.find('/'));
+        EXPECT_TRUE(may_include.count(layer)) << name << " includes " << include;
+      }
+      EXPECT_TRUE(!found.caf || folder == "actors") << name << " includes CAF";
+      ++checked;
+    }
+  }
+  EXPECT_GT(checked, 100u);  // the tree was found and read
+}
+
+}  // namespace
+}  // namespace ratchet::testing
