@@ -18,6 +18,7 @@
 #include "core/blocking.h"
 #include "core/timestamp.h"
 #include "store/engine.h"
+#include "store/format.h"
 #include "store/keys.h"
 
 namespace ratchet {
@@ -100,7 +101,7 @@ struct Node::Impl {
 };
 
 Node::Node(const Registry& registry, const Settings& settings)
-    : Node(registry, settings, open_engine(settings.storage_backend, settings.storage_path)) {}
+    : Node(registry, settings, open_store(settings.storage_backend, settings.storage_path)) {}
 
 Node::Node(const Registry& registry, const Settings& settings, std::unique_ptr<Engine> engine)
     : impl_(std::make_unique<Impl>(registry, settings, std::move(engine))) {}

@@ -9,8 +9,8 @@
 //   't' <id>          tombstone: its last_modified (decimal)
 // A list's children live under lists whose parent id is the object's URI, so
 // everything below an object is the two ranges subtree(uri). Keys outside
-// any list start with \x01: the membership index, the permission index and
-// the heartbeat probe.
+// any list start with \x01: the membership index, the permission index, the
+// heartbeat probe and the format version.
 // Object ids written to the store never contain \0 (the frontend refuses
 // them); an id read from a URL that would is simply not found.
 #pragma once
@@ -61,5 +61,6 @@ std::string grants_begin(std::string_view principal, std::string_view uri_prefix
 std::string grants_end(std::string_view principal, std::string_view uri_prefix = "");
 
 inline const std::string kHeartbeat = "\x01heartbeat";
+inline const std::string kFormat = "\x01format";  // format.h
 
 }  // namespace ratchet::keys
