@@ -10,7 +10,10 @@
 #include <string>
 #include <string_view>
 
+#include "core/accounts.h"
 #include "core/json.h"
+#include "core/registry.h"
+#include "core/settings.h"
 
 namespace ratchet::fuzz {
 
@@ -33,6 +36,20 @@ inline std::string_view take_line(std::string_view& in) {
   std::string_view line = in.substr(0, nl);
   in.remove_prefix(nl == std::string_view::npos ? in.size() : nl + 1);
   return line;
+}
+
+// "Now" for every target, in ms: inputs replay the same way on any day.
+constexpr int64_t kNow = 1700000000000;
+
+// Kinto's resources and the accounts plugin, as a node registers them.
+inline const Registry& kinto_registry() {
+  static const Registry registry = [] {
+    Registry r;
+    add_kinto_resources(r);
+    add_accounts(r, Settings());
+    return r;
+  }();
+  return registry;
 }
 
 // An object as the store gives it back: `text` when it is a JSON object the

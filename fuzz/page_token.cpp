@@ -16,7 +16,6 @@
 namespace ratchet {
 namespace {
 
-constexpr int64_t kNow = 1700000000000;
 const std::string kNonce = "0123456789abcdef";
 
 const Json& sample() {
@@ -34,7 +33,7 @@ Params params(const std::string& sort, Params rest) {
 // The token as a client sends it: sort values compared with a record's.
 void client_token(const std::string& sort, const std::string& token) {
   std::vector<ErrorDetail> problems;
-  Query q = parse_query(params(sort, {{"_token", token}}), kNow, problems);
+  Query q = parse_query(params(sort, {{"_token", token}}), fuzz::kNow, problems);
   if (!problems.empty()) return;
   FUZZ_CHECK(q.after && q.after->is_object());
   SortValues after = token_values(q, *q.after);
@@ -47,11 +46,11 @@ void client_token(const std::string& sort, const std::string& token) {
 // A page ending on `object`: its token must give back its sort values.
 void round_trip(const std::string& sort, const Json& object) {
   std::vector<ErrorDetail> problems;
-  Query q = parse_query(params(sort, {}), kNow, problems);
+  Query q = parse_query(params(sort, {}), fuzz::kNow, problems);
   if (!problems.empty()) return;
   SortValues last = sort_values(q, object);
   std::string token = page_token(q, last, kNonce);
-  Query next = parse_query(params(sort, {{"_token", token}}), kNow, problems);
+  Query next = parse_query(params(sort, {{"_token", token}}), fuzz::kNow, problems);
   FUZZ_CHECK(problems.empty() && next.after);
   FUZZ_CHECK(next.token_nonce == kNonce);
   SortValues back = token_values(next, *next.after);

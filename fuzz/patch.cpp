@@ -20,15 +20,6 @@
 namespace ratchet {
 namespace {
 
-const Registry& registry() {
-  static const Registry r = [] {
-    Registry registry;
-    add_kinto_resources(registry);
-    return registry;
-  }();
-  return r;
-}
-
 const char* const kContentTypes[] = {
     "application/json",
     "application/merge-patch+json",
@@ -61,20 +52,21 @@ void check_patched(const Json& data, const Json& acl, const std::string& id,
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace ratchet;
+  const Registry& registry = fuzz::kinto_registry();
   std::string_view in = fuzz::text(data, size);
   uint8_t selector = fuzz::take_byte(in);
-  Route route = resolve(registry(), (selector & 4) ? "/v1/buckets/b1"
-                                                   : "/v1/buckets/b1/collections/c1/records/r1");
+  Route route = resolve(registry, (selector & 4) ? "/v1/buckets/b1"
+                                                 : "/v1/buckets/b1/collections/c1/records/r1");
   HttpRequest request;
   request.method = "PATCH";
   request.headers.emplace("Content-Type", kContentTypes[selector & 3]);
-  Json object = fuzz::stored_object(fuzz::take_line(in), route.id, 1700000000000)
-                    .value_or(Json{{"id", route.id}, {"last_modified", 1700000000000}});
+  Json object = fuzz::stored_object(fuzz::take_line(in), route.id, fuzz::kNow)
+                    .value_or(Json{{"id", route.id}, {"last_modified", fuzz::kNow}});
   request.body = std::string(in);
-  Op op = build_op(registry(), route, kPatch, request, "basicauth:fuzz", {"system.Everyone"});
+  Op op = build_op(registry, route, kPatch, request, "basicauth:fuzz", {"system.Everyone"});
   if (op.has_error) return 0;  // the writer answers op.error (request_body checks it)
 
-  std::vector<std::string> valid = registry().permissions(*route.type);
+  std::vector<std::string> valid = registry.permissions(*route.type);
   Json acl = parse_json(kAcls[(selector >> 3) & 3]);
   if (auto error = apply_patch(op, valid, object, acl)) {
     FUZZ_CHECK(error->status == 400);

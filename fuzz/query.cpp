@@ -20,7 +20,6 @@
 namespace ratchet {
 namespace {
 
-constexpr int64_t kNow = 1700000000000;
 constexpr size_t kMaxFuzzedRecords = 8;
 
 const char* const kRecords[] = {
@@ -107,7 +106,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view in = fuzz::text(data, size);
   Params params = parse_query(std::string(fuzz::take_line(in)));
   std::vector<ErrorDetail> problems;
-  Query q = parse_query(params, kNow, problems);
+  Query q = parse_query(params, fuzz::kNow, problems);
   for (const ErrorDetail& p : problems) FUZZ_CHECK(p.location == "querystring" && p.name);
   if (!problems.empty()) return 0;
   FUZZ_CHECK(q.sort.size() >= 2 && q.sort.back().field == "id");

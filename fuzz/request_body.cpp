@@ -10,7 +10,6 @@
 #include <string>
 #include <vector>
 
-#include "core/accounts.h"
 #include "core/json.h"
 #include "fuzz/fuzz_input.h"
 #include "http/op_builder.h"
@@ -18,21 +17,6 @@
 
 namespace ratchet {
 namespace {
-
-const Settings& settings() {
-  static const Settings s;
-  return s;
-}
-
-const Registry& registry() {
-  static const Registry r = [] {
-    Registry registry;
-    add_kinto_resources(registry);
-    add_accounts(registry, settings());
-    return registry;
-  }();
-  return r;
-}
 
 const char* const kPaths[] = {
     "/v1/buckets",
@@ -80,16 +64,17 @@ void check_accepted(const Op& op, const ResourceType& type) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace ratchet;
+  const Registry& registry = fuzz::kinto_registry();
   std::string_view in = fuzz::text(data, size);
   uint8_t selector = fuzz::take_byte(in);
-  Route route = resolve(registry(), kPaths[(selector & 15) % std::size(kPaths)]);
+  Route route = resolve(registry, kPaths[(selector & 15) % std::size(kPaths)]);
   FUZZ_CHECK(route.kind == Route::kResource);
   Verb verb = route.plural ? kPost : (selector & 16) ? kPatch : kPut;
   HttpRequest request;
   request.method = verb_name(verb);
   request.headers.emplace("Content-Type", std::string(fuzz::take_line(in)));
   request.body = std::string(in);
-  Op op = build_op(registry(), route, verb, request, "basicauth:fuzz", {"system.Everyone"});
+  Op op = build_op(registry, route, verb, request, "basicauth:fuzz", {"system.Everyone"});
   if (op.has_error) {
     FUZZ_CHECK(op.error.status == 400);
     FUZZ_CHECK(parse_json(op.error.body()).is_object());
