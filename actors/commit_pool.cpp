@@ -17,8 +17,8 @@ CommitPool::~CommitPool() {
   for (auto& t : threads_) t.join();
 }
 
-std::shared_future<bool> CommitPool::submit(Batch batch, std::function<void()> done) {
-  Job job{std::move(batch), {}, std::move(done)};
+std::shared_future<bool> CommitPool::submit(Commit commit, std::function<void()> done) {
+  Job job{std::move(commit), {}, std::move(done)};
   std::shared_future<bool> result = job.result.get_future().share();
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -40,7 +40,7 @@ void CommitPool::run() {
     }
     bool ok = true;
     try {
-      engine_.write(job.batch, sync_);
+      engine_.write(encode(job.commit), sync_);
     } catch (const std::exception& e) {
       spdlog::error("commit failed: {}", e.what());
       ok = false;

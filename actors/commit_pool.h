@@ -1,4 +1,4 @@
-// Threads that commit store batches, so that a list actor keeps applying
+// Threads that commit list writes (store/commit.h), so that a list actor keeps applying
 // writes while its previous batch is made durable (pipelined group commit).
 // Actor threads wait on a commit only when a list actor closes or stops.
 // Concurrent commits of different lists are grouped by the engine (RocksDB
@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "store/commit.h"
 #include "store/engine.h"
 
 namespace ratchet {
@@ -24,14 +25,14 @@ class CommitPool {
   CommitPool(Engine& engine, bool sync, int threads);
   ~CommitPool();  // finishes the queued commits
 
-  // Writes `batch`; the future tells whether it is durable (false: the
+  // Writes `commit`; the future tells whether it is durable (false: the
   // engine failed, nothing was applied). `done` runs on a pool thread after
   // the future is ready.
-  std::shared_future<bool> submit(Batch batch, std::function<void()> done);
+  std::shared_future<bool> submit(Commit commit, std::function<void()> done);
 
  private:
   struct Job {
-    Batch batch;
+    Commit commit;
     std::promise<bool> result;
     std::function<void()> done;
   };

@@ -15,7 +15,7 @@
 #include "actors/list_query.h"
 #include "actors/list_writer.h"
 #include "actors/messages.h"
-#include "store/keys.h"
+#include "core/list_id.h"
 
 namespace ratchet {
 namespace {
@@ -218,13 +218,13 @@ void refuse_queued(ListActor* self, const caf::actor& router, const Error& error
 }
 
 caf::behavior list_actor(ListActor* self, Context* ctx, CommitPool* pool, caf::actor router,
-                         std::string key, const ResourceType* type, std::string parent) {
-  self->state.writer = std::make_unique<ListWriter>(*ctx, *type, parent);
+                         ListId key, const ResourceType* type) {
+  self->state.writer = std::make_unique<ListWriter>(*ctx, *type, key.parent);
   self->attach_functor([ctx] { ctx->stats.lists_stopped++; });
   auto idle = std::chrono::seconds(ctx->settings.list_idle_seconds);
   // Ops that never ran when the parent goes: they find it gone (§2.6).
   Error parent_gone =
-      errors::parent_missing(std::string(split_uri(parent).second), type->parent);
+      errors::parent_missing(std::string(split_uri(key.parent).second), type->parent);
   auto guarded = [self, router](auto&& body) {
     try {
       body();
@@ -293,8 +293,8 @@ struct RouterState {
     caf::actor actor;
     uint64_t forwarded = 0;
   };
-  std::map<std::string, Entry> lists;             // by list prefix
-  std::map<caf::actor_addr, std::string> keys;    // list prefix of each live list actor
+  std::map<ListId, Entry> lists;
+  std::map<caf::actor_addr, ListId> keys;         // the list of each live list actor
   std::multiset<std::string> closing;             // URIs of objects whose subtrees are closed
   std::map<caf::actor_addr, std::multiset<std::string>> closers;  // who closed them
   std::vector<Parked> parked;
@@ -316,7 +316,7 @@ bool closed(const RouterState& st, const std::string& parent) {
 
 void dispatch(Router* self, Context& ctx, CommitPool& pool, caf::response_promise& rp, Op& op) {
   auto& st = self->state;
-  std::string key = keys::list_prefix(op.parent, op.resource);
+  ListId key{op.parent, op.resource};
   auto it = st.lists.find(key);
   if (it == st.lists.end()) {
     const ResourceType* type = ctx.registry.find(op.resource);
@@ -325,7 +325,7 @@ void dispatch(Router* self, Context& ctx, CommitPool& pool, caf::response_promis
       return;
     }
     auto actor = self->spawn(list_actor, &ctx, &pool, caf::actor_cast<caf::actor>(self), key,
-                             type, op.parent);
+                             type);
     self->monitor(actor);
     ctx.stats.lists_started++;
     st.keys[actor.address()] = key;
@@ -336,7 +336,7 @@ void dispatch(Router* self, Context& ctx, CommitPool& pool, caf::response_promis
   rp.delegate(it->second.actor, std::move(op));
 }
 
-void forget(RouterState& st, std::map<std::string, RouterState::Entry>::iterator it) {
+void forget(RouterState& st, std::map<ListId, RouterState::Entry>::iterator it) {
   st.keys.erase(it->second.actor.address());
   st.lists.erase(it);
 }
@@ -396,12 +396,16 @@ caf::behavior router(Router* self, Context* ctx, CommitPool* pool) {
         for (const auto& uri : uris) {
           st.closing.insert(uri);
           st.closers[closer].insert(uri);
-          // Lists whose parent is the object, then lists below it (keys::subtree).
-          for (const auto& [begin, end] : keys::subtree(uri)) {
-            auto it = st.lists.lower_bound(begin);
-            while (it != st.lists.end() && it->first < end) {
+          // Lists below the object have parents from `uri` to `uri/...`
+          // ('0' follows '/'); other parents in that range are passed over.
+          auto it = st.lists.lower_bound(ListId{uri, ""});
+          auto end = st.lists.lower_bound(ListId{uri + '0', ""});
+          while (it != end) {
+            if (below(it->first, uri)) {
               victims.push_back(it->second.actor);
               forget(st, it++);
+            } else {
+              ++it;
             }
           }
         }
@@ -428,7 +432,7 @@ caf::behavior router(Router* self, Context* ctx, CommitPool* pool) {
         self->state.keys.clear();
         self->quit();
       },
-      [=](idle_atom, const std::string& key, uint64_t received) {
+      [=](idle_atom, const ListId& key, uint64_t received) {
         auto& st = self->state;
         auto it = st.lists.find(key);
         // Only when nothing is in flight to it; otherwise it will ask again.

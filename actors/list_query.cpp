@@ -4,8 +4,6 @@
 
 #include "core/ids.h"
 #include "store/catalog.h"
-#include "store/change_walk.h"
-#include "store/keys.h"
 
 namespace ratchet {
 namespace {
@@ -20,10 +18,9 @@ Json meta_object(std::string_view id, int64_t ts, bool deleted) {
 
 }  // namespace
 
-ListQuery::ListQuery(const Snapshot& snapshot, std::string lp, const Query& query,
-                     Visible visible, const std::atomic<bool>& stopping)
-    : snapshot_(snapshot),
-      lp_(std::move(lp)),
+ListQuery::ListQuery(const ListReader& list, const Query& query, Visible visible,
+                     const std::atomic<bool>& stopping)
+    : list_(list),
       query_(query),
       visible_(std::move(visible)),
       stopping_(stopping),
@@ -31,10 +28,9 @@ ListQuery::ListQuery(const Snapshot& snapshot, std::string lp, const Query& quer
   if (query_.after) after_ = token_values(query_, *query_.after);
 }
 
-ListQuery::ListQuery(const Snapshot& snapshot, std::string lp, const Query& query,
-                     std::vector<std::string> ids, const std::atomic<bool>& stopping)
-    : ListQuery(snapshot, std::move(lp), query, [](std::string_view) { return true; },
-                stopping) {
+ListQuery::ListQuery(const ListReader& list, const Query& query, std::vector<std::string> ids,
+                     const std::atomic<bool>& stopping)
+    : ListQuery(list, query, [](std::string_view) { return true; }, stopping) {
   ids_ = std::move(ids);
 }
 
@@ -48,7 +44,7 @@ template <class Visit>
 void ListQuery::each(bool reverse, const std::optional<ChangeWalk::Position>& resume,
                      Visit visit) {
   if (!ids_) {
-    ChangeWalk walk(snapshot_, lp_, reverse, query_.min_ts, query_.max_ts, resume);
+    ChangeWalk walk = list_.changes(reverse, query_.min_ts, query_.max_ts, resume);
     for (; walk.valid(); walk.next()) {
       step();
       if (!visit(walk.id(), walk.last_modified(), walk.deleted())) return;
@@ -58,7 +54,7 @@ void ListQuery::each(bool reverse, const std::optional<ChangeWalk::Position>& re
   std::string text;
   for (const std::string& id : *ids_) {
     step();
-    if (!snapshot_.get(keys::object(lp_, id), &text)) continue;
+    if (!list_.text(id, &text)) continue;
     int64_t ts = catalog::object_timestamp(text);
     if (ts < query_.min_ts || ts > query_.max_ts) continue;
     if (!visit(id, ts, false)) return;
@@ -81,7 +77,7 @@ bool ListQuery::load(std::string_view id, int64_t ts, bool deleted, Candidate* o
   e.id = std::string(id);
   if (deleted) {
     e.text = catalog::tombstone_text(id, ts);
-  } else if (!snapshot_.get(keys::object(lp_, id), &e.text)) {
+  } else if (!list_.text(id, &e.text)) {
     return false;
   }
   out->ts = ts;

@@ -23,7 +23,7 @@
 
 #include "core/blocking.h"
 #include "core/query.h"
-#include "store/engine.h"
+#include "store/list_reader.h"
 
 namespace ratchet {
 
@@ -44,19 +44,19 @@ class NodeStopping : public std::runtime_error {
   NodeStopping() : std::runtime_error("the node is stopping") {}
 };
 
-// Holds references: the snapshot, the query and `stopping` must outlive it.
+// Holds references: the list, the query and `stopping` must outlive it.
 class ListQuery {
  public:
   // Whether an object (by id) may be listed for the caller.
   using Visible = std::function<bool(std::string_view id)>;
 
   // The scans end (NodeStopping) once `stopping` is set.
-  ListQuery(const Snapshot& snapshot, std::string lp, const Query& query, Visible visible,
+  ListQuery(const ListReader& list, const Query& query, Visible visible,
             const std::atomic<bool>& stopping);
   // Restricted to the objects `ids` (those a caller holds a permission on,
   // from the permission index): costs what they number, not the list.
-  ListQuery(const Snapshot& snapshot, std::string lp, const Query& query,
-            std::vector<std::string> ids, const std::atomic<bool>& stopping);
+  ListQuery(const ListReader& list, const Query& query, std::vector<std::string> ids,
+            const std::atomic<bool>& stopping);
 
   ListQuery(const ListQuery&) = delete;
   ListQuery& operator=(const ListQuery&) = delete;
@@ -97,8 +97,7 @@ class ListQuery {
   void each(bool reverse, const std::optional<std::pair<int64_t, std::string>>& resume,
             Visit visit);
 
-  const Snapshot& snapshot_;
-  const std::string lp_;
+  const ListReader& list_;
   const Query& query_;
   Visible visible_;
   std::optional<std::vector<std::string>> ids_;

@@ -1,9 +1,8 @@
 // The single writer of one list: (parent id, resource type). It evaluates
 // each write against the committed store plus the writes not yet durable
-// (the batch being built and the one being committed), assigns timestamps
-// (PROTOCOL.md §2.4), checks permissions and preconditions, and stages the
-// changes -- object, tombstone, ACL, indexes, list timestamp and count --
-// into a batch that its owner commits.
+// (the commit being built and the one being committed), assigns timestamps
+// (PROTOCOL.md §2.4), checks permissions and preconditions, and makes the
+// changes in its ListStore, which its owner commits.
 //
 // Not thread-safe: exactly one list actor owns a ListWriter.
 #pragma once
@@ -14,7 +13,7 @@
 
 #include "actors/context.h"
 #include "core/op.h"
-#include "store/pending.h"
+#include "store/list_store.h"
 
 namespace ratchet {
 
@@ -36,25 +35,17 @@ class ListWriter {
   // batch is committed. Atomic: when it throws, the batch is as before.
   Result apply(const Op& op);
 
-  // True when the batch being built holds writes.
-  bool dirty() const { return !pending_.empty() || ts_dirty_; }
-  // Completes the batch being built with the list timestamp and count and
-  // hands it over for commit; a new batch starts. At most one sealed batch
-  // may be uncommitted at a time.
-  Batch seal();
-  // The sealed batch is durable.
+  // True when the commit being built holds writes.
+  bool dirty() const { return store_.dirty(); }
+  // Hands over the commit being built; a new one starts. At most one sealed
+  // commit may be uncommitted at a time.
+  Commit seal() { return store_.seal(); }
+  // The sealed commit is durable.
   void committed();
   // A commit failed: forgets every write not committed, reloads the list state.
   void abandon();
 
  private:
-  struct Stored {
-    bool exists = false;
-    std::string text;  // object as stored
-    int64_t ts = 0;
-    std::string acl;
-  };
-
   // What a DELETE would do: its refusal, or the ids it removes.
   struct DeletePlan {
     std::optional<Result> refusal;
@@ -65,19 +56,18 @@ class ListWriter {
     int64_t page_size = 0;
   };
 
-  void load();
   Result apply_op(const Op& op);
   DeletePlan plan_delete(const Op& op);
   // The 404 of a missing parent (a records list whose collection is gone).
   std::optional<Result> parent_missing();
-  Stored load_object(const std::string& id);
+  StoredObject load_object(const std::string& id);
   int64_t stamp(bool has_client_ts, int64_t client_ts);
   Result deny(const Op& op) const;
   // Steps 3-6 of the precondition algorithm (§5.2) on object `id`; nullopt:
   // proceed. A 412 carries the object only for a caller who may read it;
   // others are refused instead.
   std::optional<Result> preconditions(const Op& op, const std::string& id,
-                                      const Stored& existing) const;
+                                      const StoredObject& existing) const;
   // The type's before_write hook run early, for callers who may create.
   std::optional<Result> refuse_by_type(const Op& op, const std::string& id, std::string* author);
   // The type's data check on what would be stored.
@@ -87,15 +77,7 @@ class ListWriter {
   // The type's before_write hook: the author to record, or a refusal.
   std::optional<Result> author_of(const Op& op, const std::string& id, std::string* author) const;
   std::string acl_with_author(const std::string& author, Json acl) const;
-  std::string processed(const std::string& data, const Stored& old) const;
-  void store(const std::string& id, int64_t ts, const std::string& data,
-             const std::string& acl, const Stored& old);
-  void remove(const std::string& id, int64_t ts, const Stored& old);
-  void update_members(const std::string& uri, const std::string& old_text,
-                      const std::string& new_text);
-  void update_grants(const std::string& uri, const std::string& old_acl,
-                     const std::string& new_acl);
-  void purge_members_below(const ResourceType& type, const std::string& uri);
+  std::string processed(const std::string& data, const StoredObject& old) const;
   // The answer to a write: the object and its new ACL.
   Result object_result(int status, const Op& op, const std::string& author,
                        const std::string& text, int64_t ts, const std::string& acl) const;
@@ -110,14 +92,8 @@ class ListWriter {
   Context& ctx_;
   const ResourceType& type_;
   const std::string parent_;
-  const std::string lp_;
   const bool has_children_;
-  Pending pending_;
-  int64_t ts_ = 0;  // list timestamp, 0 until assigned
-  int64_t count_ = 0;
-  bool ts_dirty_ = false;
-  bool members_dirty_ = false;  // the batch being built changes group membership
-  bool sealed_members_dirty_ = false;
+  ListStore store_;
   bool parent_seen_ = false;
 };
 

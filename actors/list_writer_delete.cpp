@@ -13,7 +13,7 @@ namespace ratchet {
 
 std::vector<std::string> ListWriter::subtrees_to_close(const Op& op) {
   if (!has_children_ || op.verb != kDelete) return {};
-  pending_.refresh();
+  store_.refresh();
   DeletePlan plan = plan_delete(op);
   std::vector<std::string> uris;
   if (plan.refusal) return uris;
@@ -23,10 +23,10 @@ std::vector<std::string> ListWriter::subtrees_to_close(const Op& op) {
 
 ListWriter::DeletePlan ListWriter::plan_delete(const Op& op) {
   DeletePlan plan;
-  catalog::StoredAcls acls(pending_);
+  catalog::StoredAcls acls(store_.reader());
   const Permissions& perms = ctx_.permissions;
   if (!op.plural) {
-    Stored existing = load_object(op.id);
+    StoredObject existing = load_object(op.id);
     if (!existing.exists) {
       // 404 only for those who may read the parent (§7.5).
       plan.refusal = perms.can_read_all(acls, op.principals, type_, parent_)
@@ -44,17 +44,17 @@ ListWriter::DeletePlan ListWriter::plan_delete(const Op& op) {
   }
 
   bool all = perms.can_write_all(acls, op.principals, type_, parent_);
-  auto snapshot = ctx_.engine.snapshot();  // plural deletes run on committed state
+  // Plural deletes run on committed state (needs_committed_state).
+  ListReader committed(store_.committed_state(), store_.list());
   std::vector<ErrorDetail> ignored;        // the frontend reported them
   Query query = parse_query(op.params, now_ms(), ignored);
   // Without write on the whole list, only objects the caller may write
   // individually are deleted (§7.5).
   ListQuery list =
-      all ? ListQuery(*snapshot, lp_, query, [](std::string_view) { return true; },
-                      ctx_.stopping)
-          : ListQuery(*snapshot, lp_, query,
-                      catalog::granted_ids(*snapshot, lp_, object_uri(type_, parent_, ""),
-                                           op.principals, {"write"}),
+      all ? ListQuery(committed, query, [](std::string_view) { return true; }, ctx_.stopping)
+          : ListQuery(committed, query,
+                      committed.granted_ids(object_uri(type_, parent_, ""), op.principals,
+                                            {"write"}),
                       ctx_.stopping);
   plan.page_size = ctx_.settings.page_size(query.limit);
   ListPage page = list.page(plan.page_size, /*tombstones=*/false);
@@ -68,9 +68,9 @@ ListWriter::DeletePlan ListWriter::plan_delete(const Op& op) {
     plan.refusal = Result::of(errors::invalid("querystring", std::string("_token"),
                                               "_token was already used or has expired."));
   } else if (op.if_none_match.kind == Precondition::kAny ||
-             (op.if_match.kind == Precondition::kValue && op.if_match.value != ts_)) {
+             (op.if_match.kind == Precondition::kValue && op.if_match.value != store_.timestamp())) {
     plan.refusal = Result::of(errors::precondition_failed(""));
-    plan.refusal->timestamp = ts_;
+    plan.refusal->timestamp = store_.timestamp();
   }
   if (plan.refusal) return plan;
   for (auto& e : page.entries) plan.ids.push_back(std::move(e.id));
@@ -83,10 +83,10 @@ ListWriter::DeletePlan ListWriter::plan_delete(const Op& op) {
 Result ListWriter::delete_object(const Op& op) {
   DeletePlan plan = plan_delete(op);
   if (plan.refusal) return *plan.refusal;
-  Stored existing = load_object(op.id);
+  StoredObject existing = load_object(op.id);
   bool client_ts = op.has_client_ts && op.client_ts > existing.ts;
   int64_t ts = stamp(client_ts, op.client_ts);
-  remove(op.id, ts, existing);
+  store_.remove(op.id, ts, existing);
   Result r;
   r.timestamp = ts;
   r.body = "{\"data\":" + catalog::tombstone_text(op.id, ts) + "}";
@@ -98,11 +98,11 @@ Result ListWriter::delete_list(const Op& op) {
   if (plan.refusal) return *plan.refusal;
   if (!plan.used_nonce.empty()) ctx_.delete_tokens.redeem(plan.used_nonce, now_ms());
   std::string body = "{\"data\":[";
-  int64_t last = ts_;
+  int64_t last = store_.timestamp();
   for (size_t i = 0; i < plan.ids.size(); ++i) {
     const std::string& id = plan.ids[i];
     last = stamp(false, 0);
-    remove(id, last, load_object(id));
+    store_.remove(id, last, load_object(id));
     if (i) body += ',';
     body += catalog::tombstone_text(id, last);
   }

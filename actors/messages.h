@@ -4,6 +4,7 @@
 
 #include <caf/all.hpp>
 
+#include "core/list_id.h"
 #include "core/op.h"
 
 namespace ratchet {
@@ -13,6 +14,11 @@ using reopen_atom = caf::atom_constant<caf::atom("reopen")>;  // subtrees may ta
 using flush_atom = caf::atom_constant<caf::atom("flush")>;    // a batch is ready / committed
 using idle_atom = caf::atom_constant<caf::atom("idle")>;      // a list actor offers to stop
 using stop_atom = caf::atom_constant<caf::atom("stop")>;
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, ListId& x) {
+  return f(caf::meta::type_name("ListId"), x.parent, x.resource);
+}
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, Precondition& x) {
@@ -40,6 +46,7 @@ typename Inspector::result_type inspect(Inspector& f, Result& x) {
 
 // Registers the types above with an actor system configuration.
 inline void add_message_types(caf::actor_system_config& cfg) {
+  cfg.add_message_type<ListId>("ratchet::ListId");
   cfg.add_message_type<Op>("ratchet::Op");
   cfg.add_message_type<Result>("ratchet::Result");
 }

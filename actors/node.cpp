@@ -19,7 +19,8 @@
 #include "core/timestamp.h"
 #include "store/engine.h"
 #include "store/format.h"
-#include "store/keys.h"
+#include "store/list_reader.h"
+#include "store/probe.h"
 
 namespace ratchet {
 namespace {
@@ -140,10 +141,9 @@ Result Node::list_permissions(const Op& op) {
 
 std::optional<std::string> Node::stored(const std::string& resource, const std::string& parent,
                                         const std::string& id) {
+  auto snapshot = impl_->engine->snapshot();
   std::string text;
-  if (!impl_->engine->snapshot()->get(keys::object(keys::list_prefix(parent, resource), id), &text)) {
-    return std::nullopt;
-  }
+  if (!ListView(*snapshot, ListId{parent, resource}).text(id, &text)) return std::nullopt;
   return text;
 }
 
@@ -166,11 +166,7 @@ std::vector<std::string> Node::principals(const std::string& user_id) {
 bool Node::store_healthy() {
   BlockingWait waiting;  // for the fsync
   try {
-    Batch batch;
-    batch.put(keys::kHeartbeat, std::to_string(now_ms()));
-    impl_->engine->write(batch, impl_->ctx.settings.storage_fsync);
-    std::string read;
-    return impl_->engine->snapshot()->get(keys::kHeartbeat, &read);
+    return probe_store(*impl_->engine, impl_->ctx.settings.storage_fsync);
   } catch (const std::exception& e) {
     spdlog::error("heartbeat: store check failed: {}", e.what());
     return false;

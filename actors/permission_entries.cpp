@@ -9,8 +9,7 @@
 #include "core/acl.h"
 #include "core/query.h"
 #include "core/timestamp.h"
-#include "store/catalog.h"
-#include "store/keys.h"
+#include "store/list_reader.h"
 
 namespace ratchet {
 namespace {
@@ -63,12 +62,11 @@ class Collector {
   void from_acls() {
     std::set<std::string> uris;
     for (const auto& p : principals_) {
-      std::string begin = keys::grants_begin(p);
-      auto cursor = snapshot_.scan(begin, keys::grants_end(p), false);
-      for (; cursor->valid(); cursor->next()) {
+      each_granted_uri(snapshot_, p, "", [&](std::string_view uri) {
         check_stopping();
-        uris.emplace(cursor->key().substr(begin.size()));
-      }
+        uris.emplace(uri);
+        return true;
+      });
     }
     std::string acl;
     for (const auto& uri : uris) {
@@ -76,7 +74,7 @@ class Collector {
       auto chain = locate(ctx_.registry, uri);
       if (!chain) continue;
       const auto& [type, id] = chain->back();
-      if (!snapshot_.get(keys::acl(keys::list_prefix(parent_uri(*chain), type->name), id), &acl)) {
+      if (!ListView(snapshot_, ListId{parent_uri(*chain), type->name}).acl(id, &acl)) {
         continue;  // deleted since (the index is only a list of candidates)
       }
       for (const auto& perm : ctx_.registry.permissions(*type)) {
@@ -145,14 +143,13 @@ class Collector {
     auto walk = [&](const Chain& above) {
       std::string parent = above.empty() ? "" : object_uri(*above.back().first, parent_uri(above),
                                                            above.back().second);
-      std::string lp = keys::list_prefix(parent, type.name);
-      auto cursor = snapshot_.scan(keys::objects_begin(lp), keys::objects_end(lp), false);
-      for (; cursor->valid(); cursor->next()) {
+      ListReader(snapshot_, ListId{parent, type.name}).each_object([&](std::string_view id, std::string_view) {
         check_stopping();
         Chain chain = above;
-        chain.emplace_back(&type, std::string(cursor->key().substr(lp.size() + 1)));
+        chain.emplace_back(&type, std::string(id));
         visit(chain);
-      }
+        return true;
+      });
     };
     const ResourceType* parent = ctx_.registry.parent_of(type);
     if (!parent) {
@@ -225,7 +222,7 @@ Result list_permissions(Context& ctx, const Snapshot& snapshot, const Op& op) {
   });
 
   Result r;
-  int64_t ts = catalog::list_timestamp(snapshot, keys::list_prefix("", "bucket"));
+  int64_t ts = ListView(snapshot, ListId{"", "bucket"}).timestamp();
   r.timestamp = ts > 0 ? ts : now_ms();
   if (op.verb == kHead) {
     r.total = static_cast<int64_t>(entries.size());

@@ -8,7 +8,7 @@
 #include "core/timestamp.h"
 #include "core/acl.h"
 #include "store/catalog.h"
-#include "store/keys.h"
+#include "store/list_reader.h"
 
 namespace ratchet {
 namespace {
@@ -61,23 +61,18 @@ Result read_object(Context& ctx, const Snapshot& snapshot, const Op& op,
   if (op.has_error) return Result::of(op.error);
   Result r;
   if (!parent_exists(ctx, snapshot, type, op.parent, r)) return parent_missing(type, op.parent);
-  std::string lp = keys::list_prefix(op.parent, type.name);
-  std::string text;
-  if (!snapshot.get(keys::object(lp, op.id), &text)) {
-    return Result::of(errors::object_missing(op.id, type.name));
-  }
-  int64_t ts = catalog::object_timestamp(text);
-  if (auto r = read_preconditions(op, ts, text)) return *r;
-  std::string acl;
-  snapshot.get(keys::acl(lp, op.id), &acl);
-  r.timestamp = ts;
+  StoredObject object = ListView(snapshot, ListId{op.parent, type.name}).get(op.id);
+  if (!object.exists) return Result::of(errors::object_missing(op.id, type.name));
+  std::string& text = object.text;
+  if (auto r = read_preconditions(op, object.ts, text)) return *r;
+  r.timestamp = object.ts;
   if (op.verb == kHead) return r;
   if (!op.params.empty()) {
     std::vector<ErrorDetail> ignored;  // only _fields applies to an object (§3.5)
     Query query = parse_query(op.params, now_ms(), ignored);
     if (!query.fields.empty()) text = dump(project(query, parse_json(text)));
   }
-  r.body = object_body(type, text, acl, op.principals);
+  r.body = object_body(type, text, object.acl, op.principals);
   return r;
 }
 
@@ -86,13 +81,13 @@ std::optional<Result> read_list(Context& ctx, const Snapshot& snapshot, const Op
   catalog::StoredAcls acls(snapshot);
   const Permissions& perms = ctx.permissions;
   bool all = perms.can_read_all(acls, op.principals, type, op.parent);
-  std::string lp = keys::list_prefix(op.parent, type.name);
+  ListReader reader(snapshot, ListId{op.parent, type.name});
   // Without read on the whole list, a caller sees the objects it holds a
   // permission on (found through the permission index); with none of those,
   // only a creator may list (§7.5).
   std::vector<std::string> shared;
   if (!all) {
-    shared = catalog::granted_ids(snapshot, lp, object_uri(type, op.parent, ""), op.principals, {});
+    shared = reader.granted_ids(object_uri(type, op.parent, ""), op.principals, {});
     if (shared.empty()) {
       if (!perms.can_create(acls, op.principals, type, op.parent)) return deny(op);
       if (type.anonymous_list_refusal && op.user_id.empty()) {
@@ -103,15 +98,15 @@ std::optional<Result> read_list(Context& ctx, const Snapshot& snapshot, const Op
   if (op.has_error) return Result::of(op.error);
   Result r;
   if (!parent_exists(ctx, snapshot, type, op.parent, r)) return parent_missing(type, op.parent);
-  int64_t ts = catalog::list_timestamp(snapshot, lp);
+  int64_t ts = reader.timestamp();
   if (ts == 0) return std::nullopt;
   if (auto failed = read_preconditions(op, ts, "")) return *failed;
 
   std::vector<ErrorDetail> ignored;  // the frontend reported them
   Query query = parse_query(op.params, now_ms(), ignored);
   ListQuery list =
-      all ? ListQuery(snapshot, lp, query, [](std::string_view) { return true; }, ctx.stopping)
-          : ListQuery(snapshot, lp, query, std::move(shared), ctx.stopping);
+      all ? ListQuery(reader, query, [](std::string_view) { return true; }, ctx.stopping)
+          : ListQuery(reader, query, std::move(shared), ctx.stopping);
   r.timestamp = ts;
   if (query.deprecated_to) {
     r.alert = R"({"code":"soft-eol","message":"_to is now deprecated, you should use _before instead","url":"https://kinto.readthedocs.io/en/2.4.0/api/resource.html#list-of-available-url-parameters"})";
@@ -119,7 +114,7 @@ std::optional<Result> read_list(Context& ctx, const Snapshot& snapshot, const Op
   if (op.verb == kHead) {
     bool whole_list = all && query.filters.empty() && query.min_ts == INT64_MIN &&
                       query.max_ts == INT64_MAX;
-    r.total = whole_list ? catalog::list_count(snapshot, lp) : list.count();
+    r.total = whole_list ? reader.count() : list.count();
     return r;
   }
   // Tombstones carry no ACL: only those who read the whole list see them (§4.3).
@@ -151,10 +146,7 @@ std::vector<std::string> principals_of(const Snapshot& snapshot, const std::stri
   out.push_back(std::string(kAuthenticated));
   out.push_back(user_id);
   for (std::string_view member : {std::string_view(user_id), kAuthenticated}) {
-    std::string begin = keys::members_begin(member);
-    auto cursor = snapshot.scan(begin, keys::members_end(member), false);
-    for (; cursor->valid(); cursor->next()) {
-      std::string group(cursor->key().substr(begin.size()));
+    for (std::string& group : groups_of(snapshot, member)) {
       if (std::find(out.begin(), out.end(), group) == out.end()) out.push_back(std::move(group));
     }
   }

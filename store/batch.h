@@ -32,8 +32,6 @@ class Batch {
   bool empty() const { return entries_.empty(); }
   size_t size() const { return entries_.size(); }
   void clear() { entries_.clear(); }
-  // Drops the entries after the first `n`.
-  void truncate(size_t n) { entries_.resize(n); }
 
  private:
   std::vector<Entry> entries_;

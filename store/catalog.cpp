@@ -3,11 +3,9 @@
 #include <simdjson.h>
 
 #include <charconv>
-#include <set>
-
-#include "core/acl.h"
 
 #include "core/json.h"
+#include "store/keys.h"
 
 namespace ratchet::catalog {
 
@@ -17,16 +15,6 @@ int64_t decode_int(std::string_view text) {
   int64_t v = 0;
   std::from_chars(text.data(), text.data() + text.size(), v);
   return v;
-}
-
-int64_t list_timestamp(const Reader& reader, const std::string& lp) {
-  std::string v;
-  return reader.get(keys::timestamp(lp), &v) ? decode_int(v) : 0;
-}
-
-int64_t list_count(const Reader& reader, const std::string& lp) {
-  std::string v;
-  return reader.get(keys::count(lp), &v) ? decode_int(v) : 0;
 }
 
 bool parent_exists(const Reader& reader, const Registry& registry, const ResourceType& type,
@@ -65,29 +53,6 @@ int64_t object_timestamp(std::string_view text) {
 std::string tombstone_text(std::string_view id, int64_t ts) {
   return "{\"deleted\":true,\"id\":" + quote(id) + ",\"last_modified\":" + std::to_string(ts) +
          "}";
-}
-
-std::vector<std::string> granted_ids(const Snapshot& snapshot, const std::string& lp,
-                                     const std::string& uri_prefix,
-                                     const std::vector<std::string>& principals,
-                                     const std::vector<std::string_view>& perms) {
-  std::set<std::string> candidates;
-  for (const auto& p : principals) {
-    std::string begin = keys::grants_begin(p, uri_prefix);
-    auto cursor = snapshot.scan(begin, keys::grants_end(p, uri_prefix), false);
-    for (; cursor->valid(); cursor->next()) {
-      std::string_view id = cursor->key().substr(begin.size());
-      if (id.find('/') == std::string_view::npos) candidates.emplace(id);  // not deeper
-    }
-  }
-  std::vector<std::string> out;
-  std::string acl;
-  for (const auto& id : candidates) {
-    if (snapshot.get(keys::acl(lp, id), &acl) && acl_grants(acl, perms, principals)) {
-      out.push_back(id);
-    }
-  }
-  return out;
 }
 
 bool StoredAcls::acl(const ResourceType& type, std::string_view parent, std::string_view id,

@@ -1,5 +1,4 @@
-// Typed access to the key layout of keys.h: list timestamps and counts,
-// objects, ACLs, and the stored object text.
+// The stored object text and its encodings, parents and ACLs of objects.
 #pragma once
 
 #include <cstdint>
@@ -9,14 +8,8 @@
 
 #include "core/permissions.h"
 #include "store/engine.h"
-#include "store/keys.h"
 
 namespace ratchet::catalog {
-
-// The stored list timestamp, 0 when it was never assigned.
-int64_t list_timestamp(const Reader& reader, const std::string& lp);
-// Live objects in the list.
-int64_t list_count(const Reader& reader, const std::string& lp);
 
 // Whether the object that owns the list of `type` objects under `parent`
 // exists (always at top level); its text in `text` when not null.
@@ -34,14 +27,6 @@ std::string tombstone_text(std::string_view id, int64_t ts);
 // Decimal encoding of counters and timestamps.
 std::string encode_int(int64_t v);
 int64_t decode_int(std::string_view text);
-
-// Ids of the objects of list `lp` (whose URIs start with `uri_prefix`) on
-// which one of `principals` holds one of `perms` (any permission when
-// empty), from the permission index checked against each ACL. Sorted.
-std::vector<std::string> granted_ids(const Snapshot& snapshot, const std::string& lp,
-                                     const std::string& uri_prefix,
-                                     const std::vector<std::string>& principals,
-                                     const std::vector<std::string_view>& perms);
 
 // ACLs of objects as stored, for the permission decision.
 class StoredAcls : public AclSource {

@@ -19,6 +19,7 @@ class ChangeWalk {
  public:
   using Position = std::pair<int64_t, std::string>;  // (last_modified, id)
 
+  // `lp`: the list's key prefix (see ListReader::changes).
   ChangeWalk(const Snapshot& snapshot, const std::string& lp, bool reverse,
              int64_t min_ts = INT64_MIN, int64_t max_ts = INT64_MAX,
              const std::optional<Position>& after = std::nullopt);

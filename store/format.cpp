@@ -8,14 +8,21 @@
 
 namespace ratchet {
 
-void upgrade_store_format(Engine& engine) {
+std::optional<std::string> recorded_format(Engine& engine) {
   std::string text;
-  if (!engine.snapshot()->get(keys::kFormat, &text)) {
+  if (!engine.snapshot()->get(keys::kFormat, &text)) return std::nullopt;
+  return text;
+}
+
+void upgrade_store_format(Engine& engine) {
+  std::optional<std::string> recorded = recorded_format(engine);
+  if (!recorded) {
     Batch batch;
     batch.put(keys::kFormat, std::to_string(kStoreFormat));
     engine.write(batch, true);
     return;
   }
+  const std::string& text = *recorded;
   int64_t format = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), format);
   if (ec != std::errc() || end != text.data() + text.size() || format < 1) {

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "store/engine.h"
@@ -12,6 +13,9 @@
 namespace ratchet {
 
 constexpr int64_t kStoreFormat = 1;
+
+// The format version recorded in the store as written (nullopt when none).
+std::optional<std::string> recorded_format(Engine& engine);
 
 // Brings the store to kStoreFormat before anything else reads it: records
 // the version in a store that has none (new, or written before versions

@@ -43,14 +43,14 @@ std::string member(std::string_view member, std::string_view group_uri) {
 }
 
 std::string members_begin(std::string_view member) {
-  std::string key = "\x01m";
+  std::string key = kMembersPrefix;
   key.append(member);
   key += '\0';
   return key;
 }
 
 std::string members_end(std::string_view member) {
-  std::string key = "\x01m";
+  std::string key = kMembersPrefix;
   key.append(member);
   key += '\x01';
   return key;
@@ -62,7 +62,7 @@ std::string grant(std::string_view principal, std::string_view uri) {
 }
 
 std::string grants_begin(std::string_view principal, std::string_view uri_prefix) {
-  std::string key = "\x01a";
+  std::string key = kGrantsPrefix;
   key.append(principal);
   key += '\0';
   key.append(uri_prefix);

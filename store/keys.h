@@ -9,8 +9,9 @@
 //   't' <id>          tombstone: its last_modified (decimal)
 // A list's children live under lists whose parent id is the object's URI, so
 // everything below an object is the two ranges subtree(uri). Keys outside
-// any list start with \x01: the membership index, the permission index, the
-// heartbeat probe and the format version.
+// any list -- the membership index, the permission index, the heartbeat
+// probe and the format version -- start with a byte below ' ' that no
+// parent id starts with (parents are "", URIs, or user ids).
 // Object ids written to the store never contain \0 (the frontend refuses
 // them); an id read from a URL that would is simply not found.
 #pragma once
@@ -47,6 +48,11 @@ std::pair<int64_t, std::string_view> parse_change(std::string_view key, size_t l
 
 // The key ranges [begin, end) holding every list below the object `uri`.
 std::vector<std::pair<std::string, std::string>> subtree(std::string_view uri);
+
+// The indexes outside lists. C++ reads "\x01a" as the one byte 0x1a (and
+// "\x01format" as 0x1f "ormat"): stores written so far use these bytes.
+inline const std::string kMembersPrefix = "\x01m";
+inline const std::string kGrantsPrefix = "\x01a";
 
 // Membership index: principal `member` belongs to the group at `group_uri`.
 std::string member(std::string_view member, std::string_view group_uri);

@@ -36,16 +36,14 @@ void Pending::put(std::string key, std::string value) {
   Undo undo;
   remember(key, undo);
   undo_.push_back(std::move(undo));
-  building_.writes[key] = value;
-  batch_.put(std::move(key), std::move(value));
+  building_.writes[std::move(key)] = std::move(value);
 }
 
 void Pending::del(std::string key) {
   Undo undo;
   remember(key, undo);
   undo_.push_back(std::move(undo));
-  building_.writes[key] = std::nullopt;
-  batch_.del(std::move(key));
+  building_.writes[std::move(key)] = std::nullopt;
 }
 
 void Pending::del_range(std::string begin, std::string end) {
@@ -57,8 +55,7 @@ void Pending::del_range(std::string begin, std::string end) {
   }
   undo_.push_back(std::move(undo));
   w.erase(w.lower_bound(begin), w.lower_bound(end));
-  building_.deleted_ranges.emplace_back(begin, end);
-  batch_.del_range(std::move(begin), std::move(end));
+  building_.deleted_ranges.emplace_back(std::move(begin), std::move(end));
 }
 
 void Pending::rollback(const Mark& mark) {
@@ -74,23 +71,18 @@ void Pending::rollback(const Mark& mark) {
     }
     undo_.pop_back();
   }
-  batch_.truncate(mark.batch_size);
 }
 
-Batch Pending::seal() {
+void Pending::seal() {
   sealed_ = std::move(building_);
   building_ = Layer{};
   undo_.clear();
-  Batch out = std::move(batch_);
-  batch_.clear();
-  return out;
 }
 
 void Pending::clear() {
   undo_.clear();
   building_ = Layer{};
   sealed_ = Layer{};
-  batch_.clear();
 }
 
 }  // namespace ratchet

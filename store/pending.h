@@ -1,4 +1,4 @@
-// The writes of one list that are not yet durable, readable as if they had
+// The key writes of one list that are not yet durable, readable as if they had
 // been applied: reads see the batch being built first, then the batch being
 // committed (at most one), then a snapshot of the store. Used by a list's
 // single writer, so that each write is evaluated against every write queued
@@ -23,28 +23,29 @@ class Pending : public Reader {
 
   // Reads now see every write committed before this call.
   void refresh() { base_ = engine_.snapshot(); }
+  // The committed state alone, as of the last refresh().
+  const Snapshot& base() const { return *base_; }
 
   bool get(std::string_view key, std::string* value) const override;
   void put(std::string key, std::string value);
   void del(std::string key);
   void del_range(std::string begin, std::string end);
 
-  // True when the batch being built holds writes.
-  bool empty() const { return batch_.empty(); }
-
   // A point in the batch being built; rollback() undoes every write made
   // after it (so that an Op that fails halfway leaves nothing behind).
   struct Mark {
-    size_t batch_size;
     size_t undo_size;
   };
-  Mark mark() const { return {batch_.size(), undo_.size()}; }
+  Mark mark() const { return {undo_.size()}; }
   void rollback(const Mark& mark);
-  // Hands over the batch being built; it stays readable as the batch being
-  // committed until committed() or clear(). Requires none in flight.
-  Batch seal();
-  // The sealed batch is durable (reads now find it in the store).
-  void committed() { sealed_ = Layer{}; }
+  // The batch being built becomes the batch being committed; it stays
+  // readable until committed() or clear(). Requires none in flight.
+  void seal();
+  // The sealed batch is durable: reads now find it in the store.
+  void committed() {
+    sealed_ = Layer{};
+    refresh();
+  }
   // Forgets everything not committed.
   void clear();
 
@@ -69,7 +70,6 @@ class Pending : public Reader {
   std::unique_ptr<Snapshot> base_;
   Layer building_;
   Layer sealed_;
-  Batch batch_;
   std::vector<Undo> undo_;  // one per write since the batch began
 };
 

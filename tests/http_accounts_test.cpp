@@ -14,7 +14,8 @@
 #include "core/plugins.h"
 #include "store/batch.h"
 #include "store/engine.h"
-#include "store/keys.h"
+#include "store/commit.h"
+#include "store/list_reader.h"
 #include "tests/http_helpers.h"
 
 namespace ratchet::testing {
@@ -452,19 +453,23 @@ TEST(HttpAccounts, AccountsWithKintoHashesAuthenticate) {
       ASSERT_EQ(cursor->key().find("placeholder-pw-0"), std::string_view::npos);
     }
     EXPECT_GT(keys, 0u);
-    Batch batch;
+    // Plant Kinto's hashes in place of ours, as a commit of the store.
+    ListView accounts(*snapshot, ListId{"", "account"});
+    Commit planted;
     for (const auto& k : kKintoHashes) {
-      std::string key = keys::object(keys::list_prefix("", "account"), k.id);
-      std::string text;
-      ASSERT_TRUE(snapshot->get(key, &text)) << k.id;
+      StoredObject stored = accounts.get(k.id);
+      ASSERT_TRUE(stored.exists) << k.id;
+      std::string& text = stored.text;
       Json doc = Json::parse(text);
       std::string ours = doc["password"];
       ASSERT_TRUE(is_bcrypt(doc["password"])) << text;
       size_t at = text.find(ours);
       ASSERT_NE(at, std::string::npos);
-      batch.put(key, text.replace(at, ours.size(), k.hash));
+      text.replace(at, ours.size(), k.hash);
+      planted.changes.push_back(
+          PutObject{accounts.list(), k.id, stored.ts, text, std::nullopt, stored.ts, false});
     }
-    engine->write(batch, true);
+    engine->write(encode(planted), true);
   }
   TestServer s(on_disk);
   for (const auto& k : kKintoHashes) {

@@ -65,16 +65,42 @@ TEST(Layering, EveryIncludeIsAllowedByItsFolder) {
       if (!entry.is_regular_file() || !source_file(entry.path())) continue;
       std::string name = fs::relative(entry.path(), root).string();
       if (name.rfind("bench/tests/", 0) == 0) continue;  // tests may use anything
+      // Unit tests beside their units may also use the test helpers.
+      bool unit_test = name.size() > 9 && name.ends_with("_test.cpp");
       Includes found = includes_of(entry.path());
       for (const std::string& include : found.project) {
         std::string layer = include.substr(0, include.find('/'));
-        EXPECT_TRUE(may_include.count(layer)) << name << " includes " << include;
+        EXPECT_TRUE(may_include.count(layer) || (unit_test && layer == "tests"))
+            << name << " includes " << include;
       }
       EXPECT_TRUE(!found.caf || folder == "actors") << name << " includes CAF";
       ++checked;
     }
   }
   EXPECT_GT(checked, 100u);  // the tree was found and read
+}
+
+// The key layout is the store's own: no file outside store/ includes it.
+TEST(Layering, OnlyTheStoreKnowsItsKeys) {
+  const fs::path root = RATCHET_SOURCE_DIR;
+  size_t checked = 0;
+  for (const auto& top : fs::directory_iterator(root)) {
+    std::string folder = top.path().filename().string();
+    if (!top.is_directory() || folder == "store" || folder.starts_with(".") ||
+        folder.starts_with("build") || folder == "node_modules") {
+      continue;
+    }
+    for (const auto& entry : fs::recursive_directory_iterator(top.path())) {
+      if (!entry.is_regular_file() || !source_file(entry.path())) continue;
+      std::string name = fs::relative(entry.path(), root).string();
+      if (name.find("node_modules") != std::string::npos) continue;
+      for (const std::string& include : includes_of(entry.path()).project) {
+        EXPECT_NE(include, "store/keys.h") << name;
+      }
+      ++checked;
+    }
+  }
+  EXPECT_GT(checked, 100u);
 }
 
 }  // namespace

@@ -14,19 +14,9 @@
 #include "core/registry.h"
 #include "core/settings.h"
 #include "http/server.h"
+#include "tests/temp_dir.h"
 
 namespace ratchet::testing {
-
-// A fresh directory under the system temp dir, removed on destruction.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 struct Reply {
   int status = 0;
