@@ -11,9 +11,9 @@
 #include <vector>
 
 #include "actors/commit_pool.h"
-#include "actors/context.h"
-#include "actors/list_query.h"
-#include "actors/list_writer.h"
+#include "resource/context.h"
+#include "resource/failure.h"
+#include "resource/list_writer.h"
 #include "actors/messages.h"
 #include "core/list_id.h"
 
@@ -141,14 +141,8 @@ void drain(ListActor* self, Context& ctx, CommitPool& pool, const caf::actor& ro
 Result guarded_apply(ListWriter& writer, const Op& op) {
   try {
     return writer.apply(op);
-  } catch (const StoreError& e) {
-    spdlog::error("store read failed: {}", e.what());
-    return Result::of(errors::backend_unavailable());
-  } catch (const NodeStopping&) {
-    return Result::of(errors::backend_unavailable());
-  } catch (const std::exception& e) {
-    spdlog::error("write failed: {}", e.what());
-    return Result::of(errors::internal());
+  } catch (...) {
+    return failure_result("write");
   }
 }
 
@@ -161,12 +155,8 @@ void handle(ListActor* self, Context& ctx, const caf::actor& router, QueuedOp p)
   std::vector<std::string> uris;
   try {
     uris = st.writer->subtrees_to_close(p.op);
-  } catch (const NodeStopping&) {
-    p.rp.deliver(Result::of(errors::backend_unavailable()));
-    return;
-  } catch (const std::exception& e) {
-    spdlog::error("delete planning failed: {}", e.what());
-    p.rp.deliver(Result::of(errors::backend_unavailable()));
+  } catch (...) {
+    p.rp.deliver(failure_result("delete planning"));
     return;
   }
   if (uris.empty()) {

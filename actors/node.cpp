@@ -9,12 +9,12 @@
 #include <unordered_map>
 
 #include "actors/commit_pool.h"
-#include "actors/context.h"
+#include "resource/context.h"
 #include "actors/list_actors.h"
-#include "actors/list_query.h"
-#include "actors/permission_entries.h"
+#include "resource/failure.h"
+#include "resource/permission_entries.h"
 #include "actors/messages.h"
-#include "actors/read_path.h"
+#include "resource/read_path.h"
 #include "core/blocking.h"
 #include "core/timestamp.h"
 #include "store/engine.h"
@@ -119,11 +119,8 @@ Result Node::execute(const Op& op) {
       Result touched = impl_->ask(op);
       if (touched.status >= 400) return touched;
     }
-  } catch (const StoreError& e) {
-    spdlog::error("store read failed: {}", e.what());
-    return Result::of(errors::backend_unavailable());
-  } catch (const NodeStopping&) {
-    return Result::of(errors::backend_unavailable());
+  } catch (...) {
+    return failure_result("read");
   }
   return Result::of(errors::internal());
 }
@@ -131,11 +128,8 @@ Result Node::execute(const Op& op) {
 Result Node::list_permissions(const Op& op) {
   try {
     return ratchet::list_permissions(impl_->ctx, *impl_->engine->snapshot(), op);
-  } catch (const StoreError& e) {
-    spdlog::error("store read failed: {}", e.what());
-    return Result::of(errors::backend_unavailable());
-  } catch (const NodeStopping&) {
-    return Result::of(errors::backend_unavailable());
+  } catch (...) {
+    return failure_result("permissions listing");
   }
 }
 

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "actors/write_stats.h"
+#include "resource/write_stats.h"
 #include "core/op.h"
 #include "core/registry.h"
 #include "core/settings.h"

@@ -22,7 +22,8 @@ const std::map<std::string, std::set<std::string>>& allowed() {
   static const std::map<std::string, std::set<std::string>> table{
       {"core", {"core"}},
       {"store", {"core", "store"}},
-      {"actors", {"core", "store", "actors"}},
+      {"resource", {"core", "store", "resource"}},
+      {"actors", {"core", "store", "resource", "actors"}},
       {"http", {"core", "actors", "http"}},
       {"fuzz", {"core", "http", "fuzz"}},
       {"bench", {"core", "http", "bench", "tests"}},

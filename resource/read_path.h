@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "actors/context.h"
+#include "resource/context.h"
 #include "core/op.h"
 #include "store/engine.h"
 

@@ -14,4 +14,20 @@ namespace ratchet {
 std::string object_body(const ResourceType& type, std::string_view object, std::string_view acl,
                         const std::vector<std::string>& principals);
 
+// {"data":[<object>,...]}: the body of a page of a list, built one object
+// text at a time.
+class DataArray {
+ public:
+  void add(std::string_view object) {
+    body_ += first_ ? "" : ",";
+    body_ += object;
+    first_ = false;
+  }
+  std::string finish() && { return std::move(body_) + "]}"; }
+
+ private:
+  std::string body_ = "{\"data\":[";
+  bool first_ = true;
+};
+
 }  // namespace ratchet

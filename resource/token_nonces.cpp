@@ -1,4 +1,4 @@
-#include "actors/token_nonces.h"
+#include "resource/token_nonces.h"
 
 namespace ratchet {
 

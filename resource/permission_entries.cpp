@@ -1,11 +1,11 @@
-#include "actors/permission_entries.h"
+#include "resource/permission_entries.h"
 
 #include <algorithm>
 #include <functional>
 #include <map>
 #include <set>
 
-#include "actors/list_query.h"
+#include "resource/list_query.h"
 #include "core/acl.h"
 #include "core/query.h"
 #include "core/timestamp.h"

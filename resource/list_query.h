@@ -23,6 +23,7 @@
 
 #include "core/blocking.h"
 #include "core/query.h"
+#include "resource/failure.h"
 #include "store/list_reader.h"
 
 namespace ratchet {
@@ -36,12 +37,6 @@ struct ListPage {
   std::vector<ListEntry> entries;
   std::string next_token;  // empty on the last page
   std::string next_nonce;  // the nonce inside next_token
-};
-
-// Thrown by a scan that stopped because the node is stopping.
-class NodeStopping : public std::runtime_error {
- public:
-  NodeStopping() : std::runtime_error("the node is stopping") {}
 };
 
 // Holds references: the list, the query and `stopping` must outlive it.

@@ -11,7 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "actors/context.h"
+#include "resource/context.h"
+#include "resource/request_policy.h"
 #include "core/op.h"
 #include "store/list_store.h"
 
@@ -48,7 +49,7 @@ class ListWriter {
  private:
   // What a DELETE would do: its refusal, or the ids it removes.
   struct DeletePlan {
-    std::optional<Result> refusal;
+    Refusal refusal;
     std::vector<std::string> ids;
     std::string used_nonce;  // plural: the _token's nonce, redeemed when applied
     std::string next_token;  // plural: the page after, and its nonce
@@ -58,24 +59,25 @@ class ListWriter {
 
   Result apply_op(const Op& op);
   DeletePlan plan_delete(const Op& op);
-  // The 404 of a missing parent (a records list whose collection is gone).
-  std::optional<Result> parent_missing();
+  // The parent step of the request policy (a records list whose
+  // collection is gone).
+  Refusal missing_parent();
   StoredObject load_object(const std::string& id);
-  int64_t stamp(bool has_client_ts, int64_t client_ts);
-  Result deny(const Op& op) const;
-  // Steps 3-6 of the precondition algorithm (§5.2) on object `id`; nullopt:
-  // proceed. A 412 carries the object only for a caller who may read it;
-  // others are refused instead.
-  std::optional<Result> preconditions(const Op& op, const std::string& id,
-                                      const StoredObject& existing) const;
+  // The timestamp of a write (§2.4), keeping the client's value if given.
+  int64_t stamp(std::optional<int64_t> client);
+  // The client's timestamp to keep for a write on `existing`.
+  static std::optional<int64_t> client_timestamp(const Op& op, const StoredObject& existing);
+  // The preconditions step on object `id`. A 412 carries the object only
+  // for a caller who may read it; others are refused instead.
+  Refusal preconditions(const Op& op, const std::string& id, const StoredObject& existing) const;
   // The type's before_write hook run early, for callers who may create.
-  std::optional<Result> refuse_by_type(const Op& op, const std::string& id, std::string* author);
+  Refusal refuse_by_type(const Op& op, const std::string& id, std::string* author);
   // The type's data check on what would be stored.
-  std::optional<Result> check_data(const std::string& data) const;
+  Refusal check_data(const std::string& data) const;
   // A generated id no object has.
   std::string new_id();
   // The type's before_write hook: the author to record, or a refusal.
-  std::optional<Result> author_of(const Op& op, const std::string& id, std::string* author) const;
+  Refusal author_of(const Op& op, const std::string& id, std::string* author) const;
   std::string acl_with_author(const std::string& author, Json acl) const;
   std::string processed(const std::string& data, const StoredObject& old) const;
   // The answer to a write: the object and its new ACL.

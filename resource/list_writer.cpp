@@ -1,9 +1,10 @@
-#include "actors/list_writer.h"
+#include "resource/list_writer.h"
 
 #include <algorithm>
 
-#include "actors/list_query.h"
-#include "actors/render.h"
+#include "resource/list_query.h"
+#include "resource/render.h"
+#include "resource/request_policy.h"
 #include "core/query.h"
 #include "core/patch.h"
 #include "core/principals.h"
@@ -49,54 +50,47 @@ bool ListWriter::needs_committed_state(const Op& op) { return op.plural && op.ve
 
 StoredObject ListWriter::load_object(const std::string& id) { return store_.view().get(id); }
 
-std::optional<Result> ListWriter::parent_missing() {
+Refusal ListWriter::missing_parent() {
   // A live writer's parent cannot disappear: deleting it closes this list
   // first. So a positive answer is kept.
   if (parent_seen_ || catalog::parent_exists(store_.reader(), ctx_.registry, type_, parent_, nullptr)) {
     parent_seen_ = true;
     return std::nullopt;
   }
-  return Result::of(errors::parent_missing(std::string(split_uri(parent_).second), type_.parent));
+  return parent_missing(type_, parent_);
 }
 
-int64_t ListWriter::stamp(bool has_client_ts, int64_t client_ts) {
-  std::optional<int64_t> client;
-  if (has_client_ts) client = client_ts;
+int64_t ListWriter::stamp(std::optional<int64_t> client) {
   int64_t ts = next_timestamp(store_.timestamp(), client, now_ms());
   store_.advance_timestamp(ts);
   return ts;
 }
 
-Result ListWriter::deny(const Op& op) const {
-  return Result::of(errors::not_allowed(op.user_id));
+std::optional<int64_t> ListWriter::client_timestamp(const Op& op, const StoredObject& existing) {
+  return kept_client_timestamp(op.has_client_ts ? std::optional(op.client_ts) : std::nullopt,
+                               existing.exists, existing.ts);
 }
 
-std::optional<Result> ListWriter::preconditions(const Op& op, const std::string& id,
-                                                const StoredObject& existing) const {
-  bool failed = existing.exists
-                    ? op.if_none_match.kind == Precondition::kAny ||
-                          (op.if_match.kind == Precondition::kValue && op.if_match.value != existing.ts)
-                    : op.if_match.kind != Precondition::kNone;
-  if (!failed) return std::nullopt;
-  if (!existing.exists) {
-    Result r = Result::of(errors::precondition_failed(""));
-    r.timestamp = store_.timestamp();
-    return r;
-  }
+Refusal ListWriter::preconditions(const Op& op, const std::string& id,
+                                  const StoredObject& existing) const {
+  Refusal failed = check_preconditions(
+      op, /*read=*/false,
+      existing.exists ? PreconditionTarget{true, existing.ts, existing.text}
+                      : PreconditionTarget{false, store_.timestamp(), ""});
   // The 412 shows the object (details.existing, ETag): only to a caller who
   // may read it. Anyone else gets what the write gets without the
   // precondition: a refusal, since every write allowed on an object implies
   // reading it. (Kinto shows the object to whoever may create, when PUT
   // carries If-None-Match: *.)
-  catalog::StoredAcls acls(store_.reader());
-  if (!ctx_.permissions.can_read(acls, op.principals, type_, parent_, id)) return deny(op);
-  Result r = Result::of(errors::precondition_failed(existing.text));
-  r.timestamp = existing.ts;
-  return r;
+  if (failed && existing.exists) {
+    catalog::StoredAcls acls(store_.reader());
+    if (!ctx_.permissions.can_read(acls, op.principals, type_, parent_, id)) return denied(op);
+  }
+  return failed;
 }
 
-std::optional<Result> ListWriter::author_of(const Op& op, const std::string& id,
-                                            std::string* author) const {
+
+Refusal ListWriter::author_of(const Op& op, const std::string& id, std::string* author) const {
   *author = acting_principal(op.user_id);
   if (!type_.before_write) return std::nullopt;
   if (auto refused = type_.before_write(op, id, *author)) return Result::of(*refused);
@@ -171,15 +165,14 @@ Result ListWriter::apply_op(const Op& op) {
 
 // A list read before any write gets its timestamp now, persisted (§2.4 invariant 3).
 Result ListWriter::assign_timestamp() {
-  if (auto missing = parent_missing()) return *missing;
+  if (Refusal missing = missing_parent()) return *missing;
   if (store_.timestamp() == 0) store_.advance_timestamp(now_ms());
   Result r;
   r.timestamp = store_.timestamp();
   return r;
 }
 
-std::optional<Result> ListWriter::refuse_by_type(const Op& op, const std::string& id,
-                                                  std::string* author) {
+Refusal ListWriter::refuse_by_type(const Op& op, const std::string& id, std::string* author) {
   catalog::StoredAcls acls(store_.reader());
   // Kinto scopes accounts by owner: for a caller who may create, a stranger's
   // id is a mismatch (400) whether it exists or not.
@@ -189,7 +182,7 @@ std::optional<Result> ListWriter::refuse_by_type(const Op& op, const std::string
   return author_of(op, id, author);
 }
 
-std::optional<Result> ListWriter::check_data(const std::string& data) const {
+Refusal ListWriter::check_data(const std::string& data) const {
   if (!type_.check) return std::nullopt;
   std::vector<ErrorDetail> problems;
   type_.check(parse_json(data), problems);
@@ -209,61 +202,77 @@ std::string ListWriter::new_id() {
 Result ListWriter::create(const Op& op) {
   std::string id = op.id.empty() ? new_id() : op.id;
   std::string author;
-  if (auto refused = refuse_by_type(op, id, &author)) return *refused;
   StoredObject existing = load_object(id);
   catalog::StoredAcls acls(store_.reader());
   const Permissions& perms = ctx_.permissions;
+  auto parent = [&] { return missing_parent(); };
+  auto preconditions = [&] { return this->preconditions(op, id, existing); };
   if (existing.exists) {
-    // POST of an existing id answers the stored object (§3.3).
-    if (!perms.can_read(acls, op.principals, type_, parent_, id)) return deny(op);
-    if (op.has_error) return Result::of(op.error);
-    if (auto failed = preconditions(op, id, existing)) return *failed;
-    Result r;  // a read of what exists: the ACL only for its writers
+    // POST of an existing id answers the stored object (§3.3): a read.
+    Refusal refused = first_refusal(
+        op,
+        [&] {
+          if (Refusal r = refuse_by_type(op, id, &author)) return r;
+          return permission(perms.can_read(acls, op.principals, type_, parent_, id), op);
+        },
+        parent, pass, preconditions, pass);
+    if (refused) return *refused;
+    Result r;  // the ACL only for its writers
     r.timestamp = existing.ts;
     r.body = object_body(type_, existing.text, existing.acl, op.principals);
     return r;
   }
-  if (!perms.can_create(acls, op.principals, type_, parent_)) return deny(op);
-  if (auto missing = parent_missing()) return *missing;
-  if (op.has_error) return Result::of(op.error);
-  if (id.empty()) return Result::of(errors::invalid("body", std::string("data.id"), "Required"));
-  if (auto failed = preconditions(op, id, existing)) return *failed;
-  if (auto refused = author_of(op, id, &author)) return *refused;
+  Refusal refused = first_refusal(
+      op,
+      [&] {
+        if (Refusal r = refuse_by_type(op, id, &author)) return r;
+        return permission(perms.can_create(acls, op.principals, type_, parent_), op);
+      },
+      parent,
+      [&]() -> Refusal {
+        if (!id.empty()) return pass();
+        return Result::of(errors::invalid("body", std::string("data.id"), "Required"));
+      },
+      preconditions, [&] { return author_of(op, id, &author); });
+  if (refused) return *refused;
   std::string data = op.has_data ? op.data : "{}";
-  if (auto invalid = check_data(data)) return *invalid;
+  if (Refusal invalid = check_data(data)) return *invalid;
   data = processed(data, existing);
   std::string acl =
       acl_with_author(author, op.has_permissions ? parse_json(op.permissions) : Json::object());
-  int64_t ts = stamp(op.has_client_ts, op.client_ts);
+  int64_t ts = stamp(client_timestamp(op, existing));
   store_.put(id, ts, data, acl, existing);
   return object_result(201, op, author, catalog::object_text(id, ts, data), ts, acl);
 }
 
 Result ListWriter::put(const Op& op) {
   std::string author;
-  if (auto refused = refuse_by_type(op, op.id, &author)) return *refused;
   StoredObject existing = load_object(op.id);
   catalog::StoredAcls acls(store_.reader());
   const Permissions& perms = ctx_.permissions;
   bool replacing = existing.exists && op.if_none_match.kind != Precondition::kAny;
-  bool allowed = op.implicit ||
-                 (replacing ? perms.can_write(acls, op.principals, type_, parent_, op.id)
-                            : perms.can_create(acls, op.principals, type_, parent_));
-  if (!allowed) return deny(op);
-  if (auto missing = parent_missing()) return *missing;
-  if (op.has_error) return Result::of(op.error);
-  if (auto failed = preconditions(op, op.id, existing)) return *failed;
-  if (auto refused = author_of(op, op.id, &author)) return *refused;
+  Refusal refused = first_refusal(
+      op,
+      [&] {
+        if (Refusal r = refuse_by_type(op, op.id, &author)) return r;
+        return permission(op.implicit || (replacing ? perms.can_write(acls, op.principals, type_,
+                                                                      parent_, op.id)
+                                                    : perms.can_create(acls, op.principals, type_,
+                                                                       parent_)),
+                          op);
+      },
+      [&] { return missing_parent(); }, pass,
+      [&] { return preconditions(op, op.id, existing); },
+      [&] { return author_of(op, op.id, &author); });
+  if (refused) return *refused;
   std::string data = op.has_data ? op.data : existing.exists ? dump(data_of(existing.text)) : "{}";
-  if (auto invalid = check_data(data)) return *invalid;
+  if (Refusal invalid = check_data(data)) return *invalid;
   data = processed(data, existing);
   Json acl = op.has_permissions ? parse_json(op.permissions)
              : existing.exists  ? parse_json(existing.acl.empty() ? "{}" : existing.acl)
                                 : Json::object();
   std::string acl_text = acl_with_author(author, std::move(acl));
-  // A replacement keeps a client timestamp only when it is newer (§2.4).
-  bool client_ts = op.has_client_ts && (!existing.exists || op.client_ts > existing.ts);
-  int64_t ts = stamp(client_ts, op.client_ts);
+  int64_t ts = stamp(client_timestamp(op, existing));
   store_.put(op.id, ts, data, acl_text, existing);
   return object_result(existing.exists ? 200 : 201, op, author,
                        catalog::object_text(op.id, ts, data), ts, acl_text);
@@ -273,15 +282,20 @@ Result ListWriter::patch(const Op& op) {
   StoredObject existing = load_object(op.id);
   catalog::StoredAcls acls(store_.reader());
   const Permissions& perms = ctx_.permissions;
-  if (!existing.exists) {
-    if (!perms.can_read_all(acls, op.principals, type_, parent_)) return deny(op);
-    return Result::of(errors::object_missing(op.id, type_.name));
-  }
-  if (!perms.can_write(acls, op.principals, type_, parent_, op.id)) return deny(op);
-  if (op.has_error) return Result::of(op.error);
-  if (auto failed = preconditions(op, op.id, existing)) return *failed;
   std::string author;
-  if (auto refused = author_of(op, op.id, &author)) return *refused;
+  Refusal refused = first_refusal(
+      op,
+      [&] {
+        // On a missing object, whoever may read the list learns it is missing.
+        return permission(existing.exists
+                              ? perms.can_write(acls, op.principals, type_, parent_, op.id)
+                              : perms.can_read_all(acls, op.principals, type_, parent_),
+                          op);
+      },
+      [&] { return missing_parent(); }, [&] { return missing_object(op, type_, existing.exists); },
+      [&] { return preconditions(op, op.id, existing); },
+      [&] { return author_of(op, op.id, &author); });
+  if (refused) return *refused;
 
   Json before = parse_json(existing.text);
   Json data = before;
@@ -290,17 +304,17 @@ Result ListWriter::patch(const Op& op) {
     return Result::of(*err);
   }
   auto lm = data.find("last_modified");
-  bool client_ts = lm != data.end() && lm->is_number_integer() &&
-                   lm->get<int64_t>() > existing.ts &&
-                   acceptable_client_timestamp(lm->get<int64_t>(), now_ms());
-  int64_t client_value = client_ts ? lm->get<int64_t>() : 0;
+  std::optional<int64_t> client = kept_client_timestamp(
+      lm != data.end() && lm->is_number_integer() ? std::optional(lm->get<int64_t>())
+                                                  : std::nullopt,
+      true, existing.ts);
   data.erase("id");
   data.erase("last_modified");
   std::string data_text = dump(data);
-  if (auto invalid = check_data(data_text)) return *invalid;
+  if (Refusal invalid = check_data(data_text)) return *invalid;
   data_text = processed(data_text, existing);
   std::string acl_text = acl_with_author(author, std::move(acl));
-  int64_t ts = stamp(client_ts, client_value);
+  int64_t ts = stamp(client);
   store_.put(op.id, ts, data_text, acl_text, existing);
   std::string text = catalog::object_text(op.id, ts, data_text);
   if (op.response_behavior == "light" || op.response_behavior == "diff") {

@@ -1,4 +1,4 @@
-#include "actors/render.h"
+#include "resource/render.h"
 
 #include "core/acl.h"
 

@@ -5,8 +5,8 @@
 #include <atomic>
 #include <cstdint>
 
-#include "actors/token_nonces.h"
-#include "actors/write_stats.h"
+#include "resource/token_nonces.h"
+#include "resource/write_stats.h"
 #include "core/permissions.h"
 #include "core/registry.h"
 #include "core/settings.h"

@@ -1,4 +1,4 @@
-#include "actors/list_query.h"
+#include "resource/list_query.h"
 
 #include <algorithm>
 

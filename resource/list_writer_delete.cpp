@@ -2,8 +2,9 @@
 // A delete is planned -- refused, or the ids it removes -- before it is
 // applied, so that its owner closes the subtrees below only for deletes that
 // will happen.
-#include "actors/list_query.h"
-#include "actors/list_writer.h"
+#include "resource/list_query.h"
+#include "resource/list_writer.h"
+#include "resource/render.h"
 #include "core/acl.h"
 #include "core/query.h"
 #include "core/timestamp.h"
@@ -27,18 +28,17 @@ ListWriter::DeletePlan ListWriter::plan_delete(const Op& op) {
   const Permissions& perms = ctx_.permissions;
   if (!op.plural) {
     StoredObject existing = load_object(op.id);
-    if (!existing.exists) {
-      // 404 only for those who may read the parent (§7.5).
-      plan.refusal = perms.can_read_all(acls, op.principals, type_, parent_)
-                         ? Result::of(errors::object_missing(op.id, type_.name))
-                         : deny(op);
-    } else if (!perms.can_write(acls, op.principals, type_, parent_, op.id)) {
-      plan.refusal = deny(op);
-    } else if (op.has_error) {
-      plan.refusal = Result::of(op.error);
-    } else {
-      plan.refusal = preconditions(op, op.id, existing);
-    }
+    plan.refusal = first_refusal(
+        op,
+        [&] {
+          // On a missing object, whoever may read the list learns it is missing (§7.5).
+          return permission(existing.exists
+                                ? perms.can_write(acls, op.principals, type_, parent_, op.id)
+                                : perms.can_read_all(acls, op.principals, type_, parent_),
+                            op);
+        },
+        [&] { return missing_parent(); }, [&] { return missing_object(op, type_, existing.exists); },
+        [&] { return preconditions(op, op.id, existing); }, pass);
     if (!plan.refusal) plan.ids.push_back(op.id);
     return plan;
   }
@@ -58,20 +58,20 @@ ListWriter::DeletePlan ListWriter::plan_delete(const Op& op) {
                       ctx_.stopping);
   plan.page_size = ctx_.settings.page_size(query.limit);
   ListPage page = list.page(plan.page_size, /*tombstones=*/false);
-  if (!all && page.entries.empty() && !perms.can_create(acls, op.principals, type_, parent_)) {
-    plan.refusal = deny(op);
-  } else if (auto missing = parent_missing()) {
-    plan.refusal = missing;
-  } else if (op.has_error) {
-    plan.refusal = Result::of(op.error);
-  } else if (query.after && !ctx_.delete_tokens.valid(query.token_nonce, now_ms())) {
-    plan.refusal = Result::of(errors::invalid("querystring", std::string("_token"),
-                                              "_token was already used or has expired."));
-  } else if (op.if_none_match.kind == Precondition::kAny ||
-             (op.if_match.kind == Precondition::kValue && op.if_match.value != store_.timestamp())) {
-    plan.refusal = Result::of(errors::precondition_failed(""));
-    plan.refusal->timestamp = store_.timestamp();
-  }
+  plan.refusal = first_refusal(
+      op,
+      [&] {
+        return permission(all || !page.entries.empty() ||
+                              perms.can_create(acls, op.principals, type_, parent_),
+                          op);
+      },
+      [&] { return missing_parent(); },
+      [&]() -> Refusal {  // a _token names a page only once
+        if (!query.after || ctx_.delete_tokens.valid(query.token_nonce, now_ms())) return pass();
+        return Result::of(errors::invalid("querystring", std::string("_token"),
+                                          "_token was already used or has expired."));
+      },
+      [&] { return check_preconditions(op, false, {true, store_.timestamp(), ""}); }, pass);
   if (plan.refusal) return plan;
   for (auto& e : page.entries) plan.ids.push_back(std::move(e.id));
   plan.used_nonce = query.after ? query.token_nonce : "";
@@ -84,8 +84,7 @@ Result ListWriter::delete_object(const Op& op) {
   DeletePlan plan = plan_delete(op);
   if (plan.refusal) return *plan.refusal;
   StoredObject existing = load_object(op.id);
-  bool client_ts = op.has_client_ts && op.client_ts > existing.ts;
-  int64_t ts = stamp(client_ts, op.client_ts);
+  int64_t ts = stamp(client_timestamp(op, existing));
   store_.remove(op.id, ts, existing);
   Result r;
   r.timestamp = ts;
@@ -97,19 +96,16 @@ Result ListWriter::delete_list(const Op& op) {
   DeletePlan plan = plan_delete(op);
   if (plan.refusal) return *plan.refusal;
   if (!plan.used_nonce.empty()) ctx_.delete_tokens.redeem(plan.used_nonce, now_ms());
-  std::string body = "{\"data\":[";
+  DataArray body;
   int64_t last = store_.timestamp();
-  for (size_t i = 0; i < plan.ids.size(); ++i) {
-    const std::string& id = plan.ids[i];
-    last = stamp(false, 0);
+  for (const std::string& id : plan.ids) {
+    last = stamp(std::nullopt);
     store_.remove(id, last, load_object(id));
-    if (i) body += ',';
-    body += catalog::tombstone_text(id, last);
+    body.add(catalog::tombstone_text(id, last));
   }
-  body += "]}";
   Result r;
   r.timestamp = last;
-  r.body = std::move(body);
+  r.body = std::move(body).finish();
   if (!plan.next_token.empty()) {
     ctx_.delete_tokens.issue(plan.next_nonce, now_ms(),
                              ctx_.settings.pagination_token_validity_seconds * 1000);

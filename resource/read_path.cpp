@@ -1,9 +1,10 @@
-#include "actors/read_path.h"
+#include "resource/read_path.h"
 
 #include <algorithm>
 
-#include "actors/list_query.h"
-#include "actors/render.h"
+#include "resource/list_query.h"
+#include "resource/render.h"
+#include "resource/request_policy.h"
 #include "core/query.h"
 #include "core/timestamp.h"
 #include "core/acl.h"
@@ -12,8 +13,6 @@
 
 namespace ratchet {
 namespace {
-
-Result deny(const Op& op) { return Result::of(errors::not_allowed(op.user_id)); }
 
 // Whether the parent object exists; sets the cache duration it gives its
 // children, if it declares one.
@@ -32,39 +31,30 @@ bool parent_exists(Context& ctx, const Snapshot& snapshot, const ResourceType& t
   return true;
 }
 
-Result parent_missing(const ResourceType& type, const std::string& parent) {
-  return Result::of(errors::parent_missing(std::string(split_uri(parent).second), type.parent));
-}
-
-// §5.2 for reads: 304 first, then the 412 cases. `existing` is the object
-// text shown in a 412 ("" on plural endpoints).
-std::optional<Result> read_preconditions(const Op& op, int64_t current,
-                                         const std::string& existing) {
-  if (op.if_none_match.kind == Precondition::kValue && op.if_none_match.value == current) {
-    Result r;
-    r.status = 304;
-    r.timestamp = current;
-    return r;
-  }
-  bool failed = op.if_none_match.kind == Precondition::kAny ||
-                (op.if_match.kind == Precondition::kValue && op.if_match.value != current);
-  if (!failed) return std::nullopt;
-  Result r = Result::of(errors::precondition_failed(existing));
-  r.timestamp = current;
-  return r;
+// The parent step of the request policy; sets the cache duration the
+// parent gives its children.
+Refusal missing_parent(Context& ctx, const Snapshot& snapshot, const ResourceType& type,
+                       const std::string& parent, Result& result) {
+  if (parent_exists(ctx, snapshot, type, parent, result)) return pass();
+  return parent_missing(type, parent);
 }
 
 Result read_object(Context& ctx, const Snapshot& snapshot, const Op& op,
                    const ResourceType& type) {
   catalog::StoredAcls acls(snapshot);
-  if (!ctx.permissions.can_read(acls, op.principals, type, op.parent, op.id)) return deny(op);
-  if (op.has_error) return Result::of(op.error);
   Result r;
-  if (!parent_exists(ctx, snapshot, type, op.parent, r)) return parent_missing(type, op.parent);
   StoredObject object = ListView(snapshot, ListId{op.parent, type.name}).get(op.id);
-  if (!object.exists) return Result::of(errors::object_missing(op.id, type.name));
   std::string& text = object.text;
-  if (auto r = read_preconditions(op, object.ts, text)) return *r;
+  Refusal refused = first_refusal(
+      op,
+      [&] {
+        return permission(ctx.permissions.can_read(acls, op.principals, type, op.parent, op.id),
+                          op);
+      },
+      [&] { return missing_parent(ctx, snapshot, type, op.parent, r); },
+      [&] { return missing_object(op, type, object.exists); },
+      [&] { return check_preconditions(op, /*read=*/true, {true, object.ts, text}); }, pass);
+  if (refused) return *refused;
   r.timestamp = object.ts;
   if (op.verb == kHead) return r;
   if (!op.params.empty()) {
@@ -86,21 +76,24 @@ std::optional<Result> read_list(Context& ctx, const Snapshot& snapshot, const Op
   // permission on (found through the permission index); with none of those,
   // only a creator may list (§7.5).
   std::vector<std::string> shared;
-  if (!all) {
-    shared = reader.granted_ids(object_uri(type, op.parent, ""), op.principals, {});
-    if (shared.empty()) {
-      if (!perms.can_create(acls, op.principals, type, op.parent)) return deny(op);
-      if (type.anonymous_list_refusal && op.user_id.empty()) {
-        return Result::of(*type.anonymous_list_refusal);
-      }
-    }
-  }
-  if (op.has_error) return Result::of(op.error);
+  if (!all) shared = reader.granted_ids(object_uri(type, op.parent, ""), op.principals, {});
   Result r;
-  if (!parent_exists(ctx, snapshot, type, op.parent, r)) return parent_missing(type, op.parent);
-  int64_t ts = reader.timestamp();
+  int64_t ts = reader.timestamp();  // 0: the list's writer must assign one first
+  Refusal refused = first_refusal(
+      op,
+      [&]() -> Refusal {
+        if (all || !shared.empty()) return pass();
+        if (!perms.can_create(acls, op.principals, type, op.parent)) return denied(op);
+        if (type.anonymous_list_refusal && op.user_id.empty()) {
+          return Result::of(*type.anonymous_list_refusal);
+        }
+        return pass();
+      },
+      [&] { return missing_parent(ctx, snapshot, type, op.parent, r); }, pass,
+      [&] { return ts == 0 ? pass() : check_preconditions(op, /*read=*/true, {true, ts, ""}); },
+      pass);
+  if (refused) return *refused;
   if (ts == 0) return std::nullopt;
-  if (auto failed = read_preconditions(op, ts, "")) return *failed;
 
   std::vector<ErrorDetail> ignored;  // the frontend reported them
   Query query = parse_query(op.params, now_ms(), ignored);
@@ -120,13 +113,9 @@ std::optional<Result> read_list(Context& ctx, const Snapshot& snapshot, const Op
   // Tombstones carry no ACL: only those who read the whole list see them (§4.3).
   r.page_size = ctx.settings.page_size(query.limit);
   ListPage page = list.page(r.page_size, all);
-  std::string body = "{\"data\":[";
-  for (size_t i = 0; i < page.entries.size(); ++i) {
-    if (i) body += ',';
-    body += page.entries[i].text;
-  }
-  body += "]}";
-  r.body = std::move(body);
+  DataArray body;
+  for (const ListEntry& e : page.entries) body.add(e.text);
+  r.body = std::move(body).finish();
   r.next_token = std::move(page.next_token);
   return r;
 }

@@ -6,7 +6,7 @@
 // apply as on other lists, on the entries' fields only.
 #pragma once
 
-#include "actors/context.h"
+#include "resource/context.h"
 #include "core/op.h"
 #include "store/engine.h"
 
