@@ -25,12 +25,12 @@ namespace {
 // Answers that wait for one batch to be durable, and the subtrees that batch
 // deletes (their lists reopen once it is committed).
 struct Stage {
-  std::vector<std::pair<caf::response_promise, Result>> answers;
+  std::vector<std::pair<caf::typed_response_promise<Result>, Result>> answers;
   std::vector<std::string> reopen;
 };
 
 struct QueuedOp {  // an Op waiting for its turn
-  caf::response_promise rp;
+  caf::typed_response_promise<Result> rp;
   Op op;
 };
 
@@ -51,16 +51,16 @@ struct ListState {
   static constexpr const char* name = "list";
 };
 
-using ListActor = caf::stateful_actor<ListState>;
+using ListActor = caf::stateful_actor<ListState, list_actor::base>;
 
-void deliver(ListActor* self, const caf::actor& router, Stage& stage) {
+void deliver(ListActor* self, const router_actor& router, Stage& stage) {
   for (auto& [rp, result] : stage.answers) rp.deliver(std::move(result));
   if (!stage.reopen.empty()) self->send(router, reopen_atom::value, std::move(stage.reopen));
   stage = Stage{};
 }
 
 // Answers everything still held with `error`, reopens what was closed, stops.
-void fail_and_quit(ListActor* self, const caf::actor& router, const Error& error) {
+void fail_and_quit(ListActor* self, const router_actor& router, const Error& error) {
   auto& st = self->state;
   for (Stage* stage : {&st.sealed, &st.building}) {
     for (auto& [rp, result] : stage->answers) result = Result::of(error);
@@ -83,14 +83,14 @@ void request_flush(ListActor* self) {
   }
 }
 
-void answer_later(ListActor* self, caf::response_promise rp, Result result) {
+void answer_later(ListActor* self, caf::typed_response_promise<Result> rp, Result result) {
   self->state.building.answers.emplace_back(std::move(rp), std::move(result));
   request_flush(self);
 }
 
 // Seals the batch being built and commits it on the pool; answers that need
 // no write are given at once. Requires no commit in flight.
-void start_commit(ListActor* self, CommitPool& pool, const caf::actor& router) {
+void start_commit(ListActor* self, CommitPool& pool, const router_actor& router) {
   auto& st = self->state;
   if (!st.writer->dirty()) {
     deliver(self, router, st.building);
@@ -100,14 +100,14 @@ void start_commit(ListActor* self, CommitPool& pool, const caf::actor& router) {
   st.building = Stage{};
   st.committing = true;
   uint64_t seq = ++st.commit_seq;
-  caf::actor me = caf::actor_cast<caf::actor>(self);
+  auto me = caf::actor_cast<list_actor>(self);
   st.commit_done = pool.submit(st.writer->seal(), [me, seq] {
     caf::anon_send(me, flush_atom::value, seq);
   });
 }
 
 // The commit in flight has finished (its future is ready): answers it.
-void finish_commit(ListActor* self, Context& ctx, const caf::actor& router) {
+void finish_commit(ListActor* self, Context& ctx, const router_actor& router) {
   auto& st = self->state;
   st.committing = false;
   if (st.commit_done.get()) {
@@ -127,7 +127,7 @@ void finish_commit(ListActor* self, Context& ctx, const caf::actor& router) {
 
 // Commits everything pending before returning, blocking on the pool. Only
 // when the actor closes or stops: an Op never waits this way.
-void drain(ListActor* self, Context& ctx, CommitPool& pool, const caf::actor& router) {
+void drain(ListActor* self, Context& ctx, CommitPool& pool, const router_actor& router) {
   auto& st = self->state;
   while (st.committing || st.writer->dirty() || !st.building.answers.empty()) {
     if (!st.committing) start_commit(self, pool, router);
@@ -146,11 +146,11 @@ Result guarded_apply(ListWriter& writer, const Op& op) {
   }
 }
 
-void run_queue(ListActor* self, Context& ctx, const caf::actor& router);
+void run_queue(ListActor* self, Context& ctx, const router_actor& router);
 
 // Applies one Op, first closing the subtrees it deletes (the Ops after it
 // wait in the queue meanwhile; commits go on).
-void handle(ListActor* self, Context& ctx, const caf::actor& router, QueuedOp p) {
+void handle(ListActor* self, Context& ctx, const router_actor& router, QueuedOp p) {
   auto& st = self->state;
   std::vector<std::string> uris;
   try {
@@ -182,7 +182,7 @@ void handle(ListActor* self, Context& ctx, const caf::actor& router, QueuedOp p)
           });
 }
 
-void run_queue(ListActor* self, Context& ctx, const caf::actor& router) {
+void run_queue(ListActor* self, Context& ctx, const router_actor& router) {
   auto& st = self->state;
   while (!st.closing && !st.queue.empty()) {
     const Op& next = st.queue.front().op;
@@ -197,7 +197,7 @@ void run_queue(ListActor* self, Context& ctx, const caf::actor& router) {
 }
 
 // Answers what never ran with `error` and reopens what it had closed.
-void refuse_queued(ListActor* self, const caf::actor& router, const Error& error) {
+void refuse_queued(ListActor* self, const router_actor& router, const Error& error) {
   auto& st = self->state;
   if (st.closing) st.closing->rp.deliver(Result::of(error));
   if (!st.closing_uris.empty()) self->send(router, reopen_atom::value, st.closing_uris);
@@ -207,8 +207,9 @@ void refuse_queued(ListActor* self, const caf::actor& router, const Error& error
   st.queue.clear();
 }
 
-caf::behavior list_actor(ListActor* self, Context* ctx, CommitPool* pool, caf::actor router,
-                         ListId key, const ResourceType* type) {
+list_actor::behavior_type list_behavior(ListActor* self, Context* ctx, CommitPool* pool,
+                                        router_actor router, ListId key,
+                                        const ResourceType* type) {
   self->state.writer = std::make_unique<ListWriter>(*ctx, *type, key.parent);
   self->attach_functor([ctx] { ctx->stats.lists_stopped++; });
   auto idle = std::chrono::seconds(ctx->settings.list_idle_seconds);
@@ -224,10 +225,12 @@ caf::behavior list_actor(ListActor* self, Context* ctx, CommitPool* pool, caf::a
     }
   };
   return {
-      [=](Op& op) {
+      [=](Op& op) -> caf::result<Result> {
         ++self->state.received;
-        self->state.queue.push_back({self->make_response_promise(), std::move(op)});
+        auto rp = self->make_response_promise<Result>();
+        self->state.queue.push_back({rp, std::move(op)});
         guarded([&] { run_queue(self, *ctx, router); });
+        return rp;
       },
       // From the actor itself (seq 0: a batch is ready to go) or from the
       // commit pool (seq: that batch is durable).
@@ -245,7 +248,7 @@ caf::behavior list_actor(ListActor* self, Context* ctx, CommitPool* pool, caf::a
           run_queue(self, *ctx, router);
         });
       },
-      [=](close_atom) {
+      [=](close_atom) -> bool {
         guarded([&] {
           drain(self, *ctx, *pool, router);
           refuse_queued(self, router, parent_gone);
@@ -274,13 +277,13 @@ caf::behavior list_actor(ListActor* self, Context* ctx, CommitPool* pool, caf::a
 // -------------------------------------------------------------------- router
 
 struct Parked {
-  caf::response_promise rp;
+  caf::typed_response_promise<Result> rp;
   Op op;
 };
 
 struct RouterState {
   struct Entry {
-    caf::actor actor;
+    list_actor actor;
     uint64_t forwarded = 0;
   };
   std::map<ListId, Entry> lists;
@@ -291,7 +294,7 @@ struct RouterState {
   static constexpr const char* name = "router";
 };
 
-using Router = caf::stateful_actor<RouterState>;
+using Router = caf::stateful_actor<RouterState, router_actor::base>;
 
 // True when lists with this parent id lie in a closed subtree: the parent or
 // one of its ancestors is being deleted.
@@ -304,7 +307,8 @@ bool closed(const RouterState& st, const std::string& parent) {
   return st.closing.count(parent) > 0;
 }
 
-void dispatch(Router* self, Context& ctx, CommitPool& pool, caf::response_promise& rp, Op& op) {
+void dispatch(Router* self, Context& ctx, CommitPool& pool,
+              caf::typed_response_promise<Result>& rp, Op& op) {
   auto& st = self->state;
   ListId key{op.parent, op.resource};
   auto it = st.lists.find(key);
@@ -314,8 +318,8 @@ void dispatch(Router* self, Context& ctx, CommitPool& pool, caf::response_promis
       rp.deliver(Result::of(errors::unknown_url()));
       return;
     }
-    auto actor = self->spawn(list_actor, &ctx, &pool, caf::actor_cast<caf::actor>(self), key,
-                             type);
+    auto actor = self->spawn(list_behavior, &ctx, &pool, caf::actor_cast<router_actor>(self),
+                             key, type);
     self->monitor(actor);
     ctx.stats.lists_started++;
     st.keys[actor.address()] = key;
@@ -354,7 +358,7 @@ void reopen(Router* self, Context& ctx, CommitPool& pool, const caf::actor_addr&
   }
 }
 
-caf::behavior router(Router* self, Context* ctx, CommitPool* pool) {
+router_actor::behavior_type router(Router* self, Context* ctx, CommitPool* pool) {
   self->set_down_handler([=](caf::down_msg& down) {
     auto& st = self->state;
     auto key = st.keys.find(down.source);
@@ -371,18 +375,19 @@ caf::behavior router(Router* self, Context* ctx, CommitPool* pool) {
     }
   });
   return {
-      [=](Op& op) {
-        auto rp = self->make_response_promise();
+      [=](Op& op) -> caf::result<Result> {
+        auto rp = self->make_response_promise<Result>();
         if (closed(self->state, op.parent)) {
           self->state.parked.push_back({rp, std::move(op)});
-          return;
+        } else {
+          dispatch(self, *ctx, *pool, rp, op);
         }
-        dispatch(self, *ctx, *pool, rp, op);
+        return rp;
       },
       [=](close_atom, std::vector<std::string> uris) -> caf::result<bool> {
         auto& st = self->state;
         auto closer = caf::actor_cast<caf::actor_addr>(self->current_sender());
-        std::vector<caf::actor> victims;
+        std::vector<list_actor> victims;
         for (const auto& uri : uris) {
           st.closing.insert(uri);
           st.closers[closer].insert(uri);
@@ -427,7 +432,7 @@ caf::behavior router(Router* self, Context* ctx, CommitPool* pool) {
         auto it = st.lists.find(key);
         // Only when nothing is in flight to it; otherwise it will ask again.
         if (it == st.lists.end() || it->second.forwarded != received) return;
-        if (caf::actor_cast<caf::actor>(self->current_sender()) != it->second.actor) return;
+        if (self->current_sender() != it->second.actor.address()) return;
         self->send(it->second.actor, stop_atom::value);
         forget(st, it);
       },
@@ -436,7 +441,7 @@ caf::behavior router(Router* self, Context* ctx, CommitPool* pool) {
 
 }  // namespace
 
-caf::actor spawn_router(caf::actor_system& system, Context& ctx, CommitPool& pool) {
+router_actor spawn_router(caf::actor_system& system, Context& ctx, CommitPool& pool) {
   return system.spawn(router, &ctx, &pool);
 }
 

@@ -11,22 +11,16 @@
 // applying the next writes into the next batch (one batch in flight at a
 // time); each requester is answered only once its batch is durable.
 //
-// Protocol with the router:
-//   Op                       -> Result   (delegated to the list actor)
-//   close_atom, [uri...]     -> bool     lists below these objects stop; new
-//                                         Ops for them are parked
-//   reopen_atom, [uri...]                parked Ops resume
-//   idle_atom, key, received             a list actor that saw `received` Ops
-//                                         and has nothing pending may stop
+// Their interfaces, router_actor and list_actor, are in messages.h.
 #pragma once
 
-#include <caf/fwd.hpp>
+#include "actors/messages.h"
 
 namespace ratchet {
 
 struct Context;
 class CommitPool;
 
-caf::actor spawn_router(caf::actor_system& system, Context& ctx, CommitPool& pool);
+router_actor spawn_router(caf::actor_system& system, Context& ctx, CommitPool& pool);
 
 }  // namespace ratchet

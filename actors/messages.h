@@ -1,19 +1,51 @@
-// CAF message types and atoms of the actor layer. Include only from the few
+// The actors' interfaces (typed, so that the protocol is checked by the
+// compiler) and the message types they exchange. Include only from the few
 // .cpp files that define or talk to actors (CAF templates compile slowly).
 #pragma once
 
 #include <caf/all.hpp>
+
+#include <string>
+#include <vector>
 
 #include "core/list_id.h"
 #include "core/op.h"
 
 namespace ratchet {
 
-using close_atom = caf::atom_constant<caf::atom("close")>;    // close subtrees / close a list
-using reopen_atom = caf::atom_constant<caf::atom("reopen")>;  // subtrees may take writes again
-using flush_atom = caf::atom_constant<caf::atom("flush")>;    // a batch is ready / committed
-using idle_atom = caf::atom_constant<caf::atom("idle")>;      // a list actor offers to stop
+using close_atom = caf::atom_constant<caf::atom("close")>;
+using reopen_atom = caf::atom_constant<caf::atom("reopen")>;
+using flush_atom = caf::atom_constant<caf::atom("flush")>;
+using idle_atom = caf::atom_constant<caf::atom("idle")>;
 using stop_atom = caf::atom_constant<caf::atom("stop")>;
+
+// The router: owns the map from a list to its actor (list_actors.h).
+using router_actor = caf::typed_actor<
+    // Delegated to the list's actor, spawned on first use; parked while the
+    // list lies below an object being deleted.
+    caf::replies_to<Op>::with<Result>,
+    // Lists below these object URIs stop (their writes committed); Ops for
+    // them are parked until reopened. true once all have stopped.
+    caf::replies_to<close_atom, std::vector<std::string>>::with<bool>,
+    // Parked Ops for lists below these URIs resume.
+    caf::reacts_to<reopen_atom, std::vector<std::string>>,
+    // A list actor that was handed `received` Ops and has nothing pending
+    // offers to stop; the router stops it unless an Op is on its way.
+    caf::reacts_to<idle_atom, ListId, uint64_t>,
+    // Stops every list actor (each commits what it holds), then itself.
+    caf::reacts_to<stop_atom>>;
+
+// A list actor: the only writer of one list.
+using list_actor = caf::typed_actor<
+    // Answered once the batch holding its write is durable.
+    caf::replies_to<Op>::with<Result>,
+    // 0 from itself: a batch is ready to commit; n from the commit pool:
+    // batch n is durable.
+    caf::reacts_to<flush_atom, uint64_t>,
+    // Commits what it holds, refuses what waits (the parent is going), stops.
+    caf::replies_to<close_atom>::with<bool>,
+    // Commits what it holds, refuses what waits (503), stops.
+    caf::reacts_to<stop_atom>>;
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, ListId& x) {

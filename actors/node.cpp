@@ -93,7 +93,7 @@ struct Node::Impl {
   CommitPool commits;  // outlives the actors that use it
   caf::actor_system_config cfg;
   caf::actor_system system;
-  caf::actor router;
+  router_actor router;
   std::mutex pool_mutex;
   std::vector<std::unique_ptr<caf::scoped_actor>> bridges;
   std::shared_mutex principals_mutex;
