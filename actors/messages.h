@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "core/list_id.h"
-#include "core/op.h"
+#include "ratchet/op.h"
 
 namespace ratchet {
 

@@ -12,15 +12,16 @@
 #include <vector>
 
 #include "resource/write_stats.h"
-#include "core/op.h"
-#include "core/registry.h"
-#include "core/settings.h"
+#include "ratchet/op.h"
+#include "ratchet/plugin.h"
+#include "ratchet/registry.h"
+#include "ratchet/settings.h"
 
 namespace ratchet {
 
 class Engine;
 
-class Node {
+class Node : public Objects {
  public:
   // `registry` and `settings` must outlive the node. The first form opens
   // the engine the settings name (storage_backend, storage_path) and throws
@@ -32,18 +33,18 @@ class Node {
   Node& operator=(const Node&) = delete;
 
   // Executes one Op and blocks until its Result (writes: until durable).
-  Result execute(const Op& op);
+  Result execute(const Op& op) override;
 
   // The stored text of an object, read without permission checks (for
   // authentication policies and plugins).
   std::optional<std::string> stored(const std::string& resource, const std::string& parent,
-                                    const std::string& id);
+                                    const std::string& id) override;
 
   // GET /v1/permissions for the Op's principals (see permission_entries.h).
   Result list_permissions(const Op& op);
 
   // Every principal of a user (see principals_of in read_path.h).
-  std::vector<std::string> principals(const std::string& user_id);
+  std::vector<std::string> principals(const std::string& user_id) override;
 
   // Writes and reads back a probe key; false when the store fails.
   bool store_healthy();

@@ -1,9 +1,13 @@
 // ratchet: a Kinto-protocol server. `ratchet serve` runs one node.
-#include "core/registry.h"
-#include "http/app.h"
+#include "plugins/accounts/accounts.h"
+#include "plugins/default_bucket/default_bucket.h"
+#include "ratchet/app.h"
+#include "ratchet/registry.h"
 
 int main(int argc, char** argv) {
   ratchet::Registry registry;
   ratchet::add_kinto_resources(registry);
+  registry.offer(ratchet::accounts_plugin());
+  registry.offer(ratchet::default_bucket_plugin());
   return ratchet::run_app("ratchet", registry, argc, argv);
 }

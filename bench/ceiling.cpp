@@ -1,6 +1,6 @@
 #include "bench/ceiling.h"
 
-#include "core/error.h"
+#include "ratchet/error.h"
 
 namespace bench {
 namespace {

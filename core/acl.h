@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "core/json.h"
+#include "ratchet/json.h"
 
 namespace ratchet {
 

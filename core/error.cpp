@@ -1,8 +1,8 @@
-#include "core/error.h"
+#include "ratchet/error.h"
 
 #include <algorithm>
 
-#include "core/json.h"
+#include "ratchet/json.h"
 
 namespace ratchet {
 

@@ -1,4 +1,4 @@
-#include "core/ids.h"
+#include "ratchet/ids.h"
 
 #include "core/crypto.h"
 

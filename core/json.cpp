@@ -1,4 +1,4 @@
-#include "core/json.h"
+#include "ratchet/json.h"
 
 #include <algorithm>
 #include <utility>

@@ -7,7 +7,7 @@
 
 #include <chrono>
 
-#include "core/json.h"
+#include "ratchet/json.h"
 
 namespace ratchet {
 namespace {

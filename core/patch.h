@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "core/error.h"
-#include "core/json.h"
-#include "core/op.h"
+#include "ratchet/error.h"
+#include "ratchet/json.h"
+#include "ratchet/op.h"
 
 namespace ratchet {
 

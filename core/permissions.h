@@ -7,8 +7,8 @@
 #include <string_view>
 #include <vector>
 
-#include "core/registry.h"
-#include "core/settings.h"
+#include "ratchet/registry.h"
+#include "ratchet/settings.h"
 
 namespace ratchet {
 

@@ -10,9 +10,9 @@
 #include <utility>
 #include <vector>
 
-#include "core/error.h"
+#include "ratchet/error.h"
 #include "core/glob.h"
-#include "core/json.h"
+#include "ratchet/json.h"
 
 namespace ratchet {
 

@@ -1,8 +1,9 @@
-#include "core/registry.h"
+#include "ratchet/registry.h"
 
 #include <stdexcept>
 
 #include "core/acl.h"
+#include "ratchet/settings.h"
 
 namespace ratchet {
 
@@ -56,6 +57,38 @@ std::vector<const ResourceType*> Registry::children(const ResourceType& type) co
   for (const auto& t : types_) {
     if (t.parent == type.name) out.push_back(&t);
   }
+  return out;
+}
+
+void Registry::include_plugins(const Settings& settings) {
+  for (const Plugin& plugin : plugins_) {
+    if (settings.included(plugin.name)) plugin.includeme(*this, settings);
+  }
+}
+
+void Registry::add_auth_policy(std::string name, AuthPolicy policy) {
+  policies_.emplace_back(std::move(name), std::move(policy));
+}
+
+const AuthPolicy* Registry::auth_policy(std::string_view name) const {
+  for (const auto& [n, policy] : policies_) {
+    if (n == name) return &policy;
+  }
+  return nullptr;
+}
+
+void Registry::add_capability(std::string name, Json capability) {
+  capabilities_[std::move(name)] = std::move(capability);
+}
+
+void Registry::add_user_field(std::string name,
+                              std::function<Json(const std::string& user_id)> field) {
+  user_fields_.emplace_back(std::move(name), std::move(field));
+}
+
+Json Registry::user_fields(const std::string& user_id) const {
+  Json out = Json::object();
+  for (const auto& [name, field] : user_fields_) out[name] = field(user_id);
   return out;
 }
 

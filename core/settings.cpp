@@ -1,4 +1,4 @@
-#include "core/settings.h"
+#include "ratchet/settings.h"
 
 #include <ini.h>
 
@@ -7,7 +7,7 @@
 #include <charconv>
 #include <functional>
 
-#include "core/registry.h"
+#include "ratchet/registry.h"
 
 namespace ratchet {
 namespace {
@@ -18,7 +18,9 @@ using Setter = std::function<void(Settings&, const std::string& key, const std::
   throw ConfigError("setting '" + key + "': invalid value '" + value + "' (" + want + ")");
 }
 
-int64_t to_int(const std::string& key, const std::string& value, int64_t min, int64_t max) {
+}  // namespace
+
+int64_t setting_int(const std::string& key, const std::string& value, int64_t min, int64_t max) {
   int64_t out = 0;
   auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), out);
   if (ec != std::errc() || end != value.data() + value.size() || out < min || out > max) {
@@ -26,6 +28,8 @@ int64_t to_int(const std::string& key, const std::string& value, int64_t min, in
   }
   return out;
 }
+
+namespace {
 
 bool to_bool(const std::string& key, const std::string& value) {
   std::string v = value;
@@ -56,25 +60,15 @@ Setter str(T Settings::*field) {
 template <class T>
 Setter num(T Settings::*field, int64_t min, int64_t max) {
   return [=](Settings& s, const std::string& k, const std::string& v) {
-    s.*field = static_cast<T>(to_int(k, v, min, max));
+    s.*field = static_cast<T>(setting_int(k, v, min, max));
   };
 }
 Setter flag(bool Settings::*field) {
   return [=](Settings& s, const std::string& k, const std::string& v) { s.*field = to_bool(k, v); };
 }
-// A list whose items all come from `allowed`.
-Setter some_of(std::vector<std::string> Settings::*field, std::vector<std::string> allowed) {
-  return [=](Settings& s, const std::string& k, const std::string& v) {
-    std::vector<std::string> items = to_list(v);
-    for (const auto& item : items) {
-      if (std::find(allowed.begin(), allowed.end(), item) == allowed.end()) {
-        std::string list;
-        for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
-        bad(k, item, "items among " + list);
-      }
-    }
-    s.*field = items;
-  };
+// A list (checked once every key is known: see check_plugins).
+Setter list(std::vector<std::string> Settings::*field) {
+  return [=](Settings& s, const std::string&, const std::string& v) { s.*field = to_list(v); };
 }
 
 Setter one_of(std::string Settings::*field, std::vector<std::string> allowed) {
@@ -115,17 +109,14 @@ const std::map<std::string, Setter>& fixed_keys() {
       {"explicit_permissions", flag(&Settings::explicit_permissions)},
       {"retry_after_seconds", num(&Settings::retry_after_seconds, 0, 86400)},
       {"userid_hmac_secret", str(&Settings::userid_hmac_secret)},
-      {"includes", some_of(&Settings::includes, {"default_bucket", "accounts"})},
-      {"multiauth.policies", some_of(&Settings::multiauth_policies, {"basicauth", "account"})},
-      {"multiauth_policies", some_of(&Settings::multiauth_policies, {"basicauth", "account"})},
-      {"default_bucket_hmac_secret", str(&Settings::default_bucket_hmac_secret)},
+      {"includes", list(&Settings::includes)},
+      {"multiauth.policies", list(&Settings::multiauth_policies)},
+      {"multiauth_policies", list(&Settings::multiauth_policies)},
       {"experimental_permissions_endpoint", flag(&Settings::experimental_permissions_endpoint)},
       {"permissions_read_principals",
        [](Settings& s, const std::string&, const std::string& v) {
          s.principals["permissions_read"] = to_list(v);
        }},
-      {"account_cache_ttl_seconds", num(&Settings::account_cache_ttl_seconds, 0, 86400)},
-      {"account_bcrypt_rounds", num(&Settings::account_bcrypt_rounds, 4, 31)},
       {"project_name", str(&Settings::project_name)},
       {"project_version", str(&Settings::project_version)},
       {"project_docs", str(&Settings::project_docs)},
@@ -149,7 +140,7 @@ bool set_per_type(Settings& s, const std::string& key, const std::string& value,
       }
     }
     if (rest == "cache_expires_seconds") {
-      s.cache_expires[t.name] = to_int(key, value, -1, INT64_C(1) << 40);
+      s.cache_expires[t.name] = setting_int(key, value, -1, INT64_C(1) << 40);
       return true;
     }
   }
@@ -185,18 +176,76 @@ void require_secret(const std::string& key, const std::string& value, const std:
                     "one into ./ratchet.ini)");
 }
 
-void require_secrets(const Settings& settings) {
+std::string names(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
+  return out.empty() ? "none" : out;
+}
+
+// What `includes` and `multiauth.policies` name exists, and the secrets of
+// what is enabled are set.
+void check_plugins(const Settings& settings, const Registry& registry) {
+  std::vector<std::string> offered;
+  for (const Plugin& p : registry.plugins()) offered.push_back(p.name);
+  for (const auto& name : settings.includes) {
+    if (std::find(offered.begin(), offered.end(), name) == offered.end()) {
+      bad("includes", name, "plugins among " + names(offered));
+    }
+  }
+  for (const auto& policy : settings.multiauth_policies) {
+    if (policy == "basicauth") continue;
+    const Plugin* provider = nullptr;
+    for (const Plugin& p : registry.plugins()) {
+      const auto& mine = p.auth_policies;
+      if (std::find(mine.begin(), mine.end(), policy) != mine.end()) provider = &p;
+    }
+    if (!provider) bad("multiauth.policies", policy, "basicauth or a policy of a plugin");
+    if (!settings.included(provider->name)) {
+      throw ConfigError("setting 'multiauth.policies': the " + policy + " policy needs '" +
+                        provider->name + "' in includes");
+    }
+  }
   const auto& policies = settings.multiauth_policies;
   if (std::find(policies.begin(), policies.end(), "basicauth") != policies.end()) {
     require_secret("userid_hmac_secret", settings.userid_hmac_secret, "the basicauth policy");
   }
-  if (settings.included("default_bucket")) {
-    require_secret("default_bucket_hmac_secret", settings.default_bucket_hmac_secret,
-                   "the default_bucket plugin");
+  for (const Plugin& p : registry.plugins()) {
+    if (!settings.included(p.name)) continue;
+    for (const Plugin::Key& key : p.keys) {
+      if (key.secret) require_secret(key.name, settings.extra_or(key.name, ""), "the " + p.name + " plugin");
+    }
   }
 }
 
+// A plugin's key, checked by the plugin.
+bool set_plugin_key(Settings& s, const std::string& key, const std::string& value,
+                    const Registry& registry) {
+  for (const Plugin& p : registry.plugins()) {
+    for (const Plugin::Key& k : p.keys) {
+      if (k.name != key) continue;
+      if (k.check) k.check(value);
+      s.extra[key] = value;
+      return true;
+    }
+  }
+  return false;
+}
+
+// `registry` with every offered plugin included: the settings keys of their
+// resources (account_create_principals, ...) are valid whatever `includes` says.
+Registry with_every_plugin(const Registry& registry) {
+  static const Settings defaults;
+  Registry all = registry;
+  for (const Plugin& p : registry.plugins()) p.includeme(all, defaults);
+  return all;
+}
+
 }  // namespace
+
+std::string Settings::extra_or(const std::string& key, const std::string& fallback) const {
+  auto it = extra.find(key);
+  return it == extra.end() ? fallback : it->second;
+}
 
 bool Settings::included(const std::string& plugin) const {
   return std::find(includes.begin(), includes.end(), plugin) != includes.end();
@@ -224,7 +273,8 @@ void set_setting(Settings& settings, const std::string& key, const std::string& 
     it->second(settings, key, value);
     return;
   }
-  if (!set_per_type(settings, key, value, registry)) {
+  if (set_plugin_key(settings, key, value, registry)) return;
+  if (!set_per_type(settings, key, value, with_every_plugin(registry))) {
     throw ConfigError("unknown setting '" + key + "'");
   }
 }
@@ -253,12 +303,7 @@ Settings load_settings(const std::string& path, char** environ, const Registry& 
       throw ConfigError("environment " + entry.substr(0, eq) + ": " + err.what());
     }
   }
-  auto& policies = settings.multiauth_policies;
-  if (std::find(policies.begin(), policies.end(), "account") != policies.end() &&
-      !settings.included("accounts")) {
-    throw ConfigError("setting 'multiauth.policies': the account policy needs 'accounts' in includes");
-  }
-  require_secrets(settings);
+  check_plugins(settings, registry);
   return settings;
 }
 

@@ -8,7 +8,7 @@
 #include <set>
 #include <string>
 
-#include "core/json.h"
+#include "ratchet/json.h"
 #include "fuzz/fuzz_input.h"
 #include "http/batch.h"
 

@@ -10,10 +10,10 @@
 #include <string>
 #include <string_view>
 
-#include "core/accounts.h"
-#include "core/json.h"
-#include "core/registry.h"
-#include "core/settings.h"
+#include "plugins/accounts/accounts.h"
+#include "ratchet/json.h"
+#include "ratchet/registry.h"
+#include "ratchet/settings.h"
 
 namespace ratchet::fuzz {
 
@@ -44,9 +44,15 @@ constexpr int64_t kNow = 1700000000000;
 // Kinto's resources and the accounts plugin, as a node registers them.
 inline const Registry& kinto_registry() {
   static const Registry registry = [] {
+    static const Settings settings = [] {
+      Settings s;
+      s.includes = {"accounts"};
+      return s;
+    }();
     Registry r;
     add_kinto_resources(r);
-    add_accounts(r, Settings());
+    r.offer(accounts_plugin());
+    r.include_plugins(settings);
     return r;
   }();
   return registry;

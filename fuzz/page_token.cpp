@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "core/json.h"
+#include "ratchet/json.h"
 #include "core/query.h"
 #include "fuzz/fuzz_input.h"
 

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "core/json.h"
+#include "ratchet/json.h"
 #include "core/patch.h"
 #include "fuzz/fuzz_input.h"
 #include "http/op_builder.h"

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "core/json.h"
+#include "ratchet/json.h"
 #include "core/query.h"
 #include "fuzz/fuzz_input.h"
 #include "http/message.h"

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "core/json.h"
+#include "ratchet/json.h"
 #include "fuzz/fuzz_input.h"
 #include "http/op_builder.h"
 #include "http/routes.h"

@@ -1,4 +1,4 @@
-#include "http/app.h"
+#include "ratchet/app.h"
 
 #include <CLI/CLI.hpp>
 #include <signal.h>
@@ -9,8 +9,7 @@
 
 #include "actors/node.h"
 #include "core/log.h"
-#include "core/plugins.h"
-#include "core/settings.h"
+#include "ratchet/settings.h"
 #include "http/server.h"
 
 extern char** environ;
@@ -22,13 +21,13 @@ int serve(const std::string& name, const Registry& app_registry, const std::stri
           int port, const std::string& data) {
   Settings settings;
   try {
-    settings = load_settings(config, environ, with_every_plugin(app_registry));
+    settings = load_settings(config, environ, app_registry);
   } catch (const ConfigError& e) {
     std::cerr << name << ": " << e.what() << "\n";
     return 2;
   }
   Registry registry = app_registry;
-  add_included_resources(registry, settings);
+  registry.include_plugins(settings);
   if (port >= 0) settings.http_port = port;
   if (!data.empty()) settings.storage_path = data;
   init_logging(settings.project_name, settings.log_level);

@@ -5,17 +5,11 @@
 //   basicauth: any "Basic base64(user:password)" with a user name;
 //              identifier = hex HMAC-SHA256 of "user:password" keyed by
 //              userid_hmac_secret.
-//   account:   the password matches the bcrypt hash of account <user>;
-//              identifier = the user name. Checks (failed ones too: bcrypt
-//              is slow on purpose) are remembered for
-//              account_cache_ttl_seconds, keyed by a hash of the
-//              credentials, and forgotten as soon as the account changes.
+//   others:    the AuthPolicy an included plugin registered under that name.
 // Thread-safe.
 #pragma once
 
-#include <mutex>
 #include <string>
-#include <unordered_map>
 
 #include "actors/node.h"
 
@@ -29,17 +23,7 @@ class Authenticator {
   std::string user_id(const std::string& authorization);
 
  private:
-  std::string account(const std::string& user, const std::string& password,
-                      const std::string& authorization);
-
-  struct Checked {
-    std::string account_text;  // the account as it was when checked
-    bool matched;
-    int64_t expires_ms;
-  };
   Node& node_;
-  std::mutex mu_;
-  std::unordered_map<std::string, Checked> accounts_;  // by SHA-256 of the Authorization header
 };
 
 }  // namespace ratchet

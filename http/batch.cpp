@@ -2,7 +2,7 @@
 
 #include <set>
 
-#include "core/json.h"
+#include "ratchet/json.h"
 
 namespace ratchet {
 namespace {

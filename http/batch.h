@@ -6,7 +6,7 @@
 
 #include <functional>
 
-#include "core/settings.h"
+#include "ratchet/settings.h"
 #include "http/message.h"
 
 namespace ratchet {

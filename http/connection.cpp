@@ -14,7 +14,7 @@
 #include <utility>
 #include <vector>
 
-#include "core/error.h"
+#include "ratchet/error.h"
 #include "core/timestamp.h"
 
 namespace ratchet {

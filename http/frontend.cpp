@@ -5,13 +5,12 @@
 
 #include <chrono>
 
-#include "core/json.h"
+#include "ratchet/json.h"
 #include "core/log.h"
 #include "core/query.h"
 #include "core/timestamp.h"
 #include "http/authentication.h"
 #include "http/batch.h"
-#include "http/default_bucket.h"
 #include "http/op_builder.h"
 #include "http/utility_views.h"
 
@@ -180,16 +179,20 @@ HttpResponse Frontend::logged(const HttpRequest& request, const char* log_type, 
 HttpResponse Frontend::dispatch(const HttpRequest& request, Exchange& exchange) {
   if (auto err = bad_encoding(request)) return HttpResponse::of(*err);
   exchange.user_id = authenticator_.user_id(request.header("Authorization"));
-  if (node_.settings().included("default_bucket") && request.method != "OPTIONS" &&
-      targets_default_bucket(request.path)) {
-    exchange.principals = node_.principals(exchange.user_id);
-    HttpRequest personal = request;
-    if (auto err = enter_default_bucket(node_, exchange.user_id, exchange.principals, personal)) {
-      return HttpResponse::of(*err);
-    }
-    return serve(personal, exchange);
+  const auto& hooks = node_.registry().request_hooks();
+  if (hooks.empty() || request.method == "OPTIONS") return serve(request, exchange);
+  // Plugins' hooks may rewrite the request (default_bucket) or refuse it.
+  std::optional<HttpRequest> rewritten;
+  for (const RequestHook& hook : hooks) {
+    const HttpRequest& now = rewritten ? *rewritten : request;
+    HookOutcome outcome = hook(node_, {now.method, now.path, now.body, exchange.user_id});
+    if (outcome.error) return HttpResponse::of(*outcome.error);
+    if (!outcome.path && !outcome.body) continue;
+    if (!rewritten) rewritten = request;
+    if (outcome.path) rewritten->path = std::move(*outcome.path);
+    if (outcome.body) rewritten->body = std::move(*outcome.body);
   }
-  return serve(request, exchange);
+  return serve(rewritten ? *rewritten : request, exchange);
 }
 
 HttpResponse Frontend::serve(const HttpRequest& request, Exchange& exchange) {

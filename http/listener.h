@@ -13,7 +13,7 @@
 #include <memory>
 #include <string>
 
-#include "core/settings.h"
+#include "ratchet/settings.h"
 #include "http/message.h"
 #include "http/request_reader.h"
 #include "http/responder.h"

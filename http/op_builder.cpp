@@ -4,7 +4,7 @@
 #include <charconv>
 
 #include "core/acl.h"
-#include "core/json.h"
+#include "ratchet/json.h"
 #include "core/query.h"
 #include "core/timestamp.h"
 #include "core/patch.h"

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "core/op.h"
-#include "core/settings.h"
+#include "ratchet/op.h"
+#include "ratchet/settings.h"
 #include "http/message.h"
 #include "http/routes.h"
 

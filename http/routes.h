@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "core/registry.h"
+#include "ratchet/registry.h"
 
 namespace ratchet {
 

@@ -2,7 +2,7 @@
 
 #include <malloc.h>
 
-#include "core/error.h"
+#include "ratchet/error.h"
 
 namespace ratchet {
 namespace {

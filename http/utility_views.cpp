@@ -6,8 +6,7 @@
 #include <sstream>
 
 #include "core/crypto.h"
-#include "core/json.h"
-#include "http/default_bucket.h"
+#include "ratchet/json.h"
 
 #include <algorithm>
 
@@ -44,27 +43,17 @@ Json config_info(const Settings& settings) {
 }
 
 
-// Capabilities of what is enabled (clients test key presence).
-Json capabilities(const Settings& s) {
+// Capabilities of what is enabled (clients test key presence): the
+// included plugins' and the server's own.
+Json capabilities(const Registry& registry, const Settings& s) {
   auto capability = [](const char* description, const char* url) {
     return Json{{"description", description}, {"url", url}};
   };
-  Json out = Json::object();
+  Json out = registry.capabilities();
   const auto& policies = s.multiauth_policies;
   if (std::find(policies.begin(), policies.end(), "basicauth") != policies.end()) {
     out["basicauth"] = capability("Very basic authentication sessions. Not for production use.",
                                   "http://kinto.readthedocs.io/en/stable/api/1.x/authentication.html");
-  }
-  if (s.included("accounts")) {
-    out["accounts"] = capability("Manage user accounts.",
-                                 "https://kinto.readthedocs.io/en/latest/api/1.x/accounts.html");
-    out["accounts"]["validation_enabled"] = false;
-  }
-  if (s.included("default_bucket")) {
-    out["default_bucket"] = capability(
-        "The default bucket is an alias for a personal bucket where collections are created "
-        "implicitly.",
-        "https://kinto.readthedocs.io/en/latest/api/1.x/buckets.html#personal-bucket-default");
   }
   if (s.experimental_permissions_endpoint) {
     out["permissions_endpoint"] = capability(
@@ -90,13 +79,12 @@ HttpResponse hello(Node& node, const HttpRequest& request, const std::string& us
        {{"batch_max_requests", s.batch_max_requests > 0 ? Json(s.batch_max_requests) : Json()},
         {"readonly", s.readonly},
         {"explicit_permissions", s.explicit_permissions}}},
-      {"capabilities", capabilities(s)},
+      {"capabilities", capabilities(node.registry(), s)},
   };
   if (!user_id.empty()) {
-    body["user"] = {{"id", user_id}, {"principals", principals}};
-    if (s.included("default_bucket")) {
-      body["user"]["bucket"] = default_bucket_id(s.default_bucket_hmac_secret, user_id);
-    }
+    body["user"] = node.registry().user_fields(user_id);
+    body["user"]["id"] = user_id;
+    body["user"]["principals"] = principals;
   }
   return json_response(200, dump(body));
 }

@@ -8,8 +8,8 @@
 #include "resource/token_nonces.h"
 #include "resource/write_stats.h"
 #include "core/permissions.h"
-#include "core/registry.h"
-#include "core/settings.h"
+#include "ratchet/registry.h"
+#include "ratchet/settings.h"
 #include "store/engine.h"
 
 namespace ratchet {

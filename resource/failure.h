@@ -5,7 +5,7 @@
 #include <stdexcept>
 #include <string_view>
 
-#include "core/op.h"
+#include "ratchet/op.h"
 
 namespace ratchet {
 

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "core/ids.h"
+#include "ratchet/ids.h"
 #include "store/catalog.h"
 
 namespace ratchet {

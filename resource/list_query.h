@@ -56,7 +56,7 @@ class ListQuery {
   ListQuery(const ListQuery&) = delete;
   ListQuery& operator=(const ListQuery&) = delete;
 
-  // One page of at most `limit` entries; tombstones only when
+  // One page of at most `limit` (>= 1) entries; tombstones only when
   // `tombstones` (and the query's filters allow them).
   ListPage page(int64_t limit, bool tombstones);
   // Live objects matching the filters, ignoring pagination.

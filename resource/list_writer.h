@@ -13,7 +13,7 @@
 
 #include "resource/context.h"
 #include "resource/request_policy.h"
-#include "core/op.h"
+#include "ratchet/op.h"
 #include "store/list_store.h"
 
 namespace ratchet {

@@ -7,7 +7,7 @@
 #pragma once
 
 #include "resource/context.h"
-#include "core/op.h"
+#include "ratchet/op.h"
 #include "store/engine.h"
 
 namespace ratchet {

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "resource/context.h"
-#include "core/op.h"
+#include "ratchet/op.h"
 #include "store/engine.h"
 
 namespace ratchet {

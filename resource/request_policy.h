@@ -19,8 +19,8 @@
 #include <string>
 #include <string_view>
 
-#include "core/op.h"
-#include "core/registry.h"
+#include "ratchet/op.h"
+#include "ratchet/registry.h"
 
 namespace ratchet {
 

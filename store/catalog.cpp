@@ -4,7 +4,7 @@
 
 #include <charconv>
 
-#include "core/json.h"
+#include "ratchet/json.h"
 #include "store/keys.h"
 
 namespace ratchet::catalog {

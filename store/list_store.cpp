@@ -3,7 +3,7 @@
 #include <set>
 
 #include "core/acl.h"
-#include "core/json.h"
+#include "ratchet/json.h"
 #include "store/catalog.h"
 #include "store/change_keys.h"
 

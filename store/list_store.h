@@ -29,7 +29,7 @@
 #include <vector>
 
 #include "core/list_id.h"
-#include "core/registry.h"
+#include "ratchet/registry.h"
 #include "store/commit.h"
 #include "store/list_reader.h"
 #include "store/pending.h"

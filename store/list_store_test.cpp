@@ -11,7 +11,7 @@
 #include <set>
 
 #include "core/acl.h"
-#include "core/json.h"
+#include "ratchet/json.h"
 #include "store/catalog.h"
 #include "store/commit.h"
 #include "store/keys.h"

@@ -9,7 +9,7 @@
 #include <thread>
 #include <vector>
 
-#include "core/json.h"
+#include "ratchet/json.h"
 #include "tests/child_server.h"
 #include "tests/test_server.h"
 

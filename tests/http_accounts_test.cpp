@@ -11,7 +11,6 @@
 
 #include <regex>
 
-#include "core/plugins.h"
 #include "store/batch.h"
 #include "store/engine.h"
 #include "store/commit.h"
@@ -24,7 +23,7 @@ namespace {
 void accounts(Settings& st, Registry&) {
   st.includes = {"accounts"};
   st.multiauth_policies = {"account", "basicauth"};
-  st.account_bcrypt_rounds = 4;
+  st.extra["account_bcrypt_rounds"] = "4";
   st.principals["account_create"] = {"system.Everyone"};
   st.principals["account_write"] = {"account:admin"};
 }
@@ -374,7 +373,6 @@ TEST(HttpAccounts, AccountCreatePrincipalsRestrictSignUp) {
 // parser as the configuration file.
 TEST(HttpAccounts, ConfiguredWithKintoSettingNames) {
   TestServer s([](Settings& st, Registry& r) {
-    Registry all = with_every_plugin(r);
     for (const auto& [key, value] : std::vector<std::pair<std::string, std::string>>{
              {"includes", "default_bucket accounts"},
              {"multiauth.policies", "account basicauth"},
@@ -384,7 +382,7 @@ TEST(HttpAccounts, ConfiguredWithKintoSettingNames) {
              {"default_bucket_hmac_secret", "bucket-secret"},
              {"experimental_permissions_endpoint", "true"},
              {"permissions_read_principals", "system.Authenticated"}}) {
-      set_setting(st, key, value, all);
+      set_setting(st, key, value, r);
     }
   });
   Json capabilities = s.get("/v1/").json()["capabilities"];
@@ -493,7 +491,7 @@ TEST(HttpAccounts, AccountsHaveTheirOwnDefaultBucket) {
   TestServer s([](Settings& st, Registry& r) {
     accounts(st, r);
     st.includes = {"accounts", "default_bucket"};
-    st.default_bucket_hmac_secret = "bucket-secret";
+    st.extra["default_bucket_hmac_secret"] = "bucket-secret";
   });
   signup(s, "alice");
   Json hello = s.get("/v1/", "alice").json();

@@ -19,7 +19,7 @@ const char kSecret[] = "bucket-secret";
 
 void plugin(Settings& st, Registry&) {
   st.includes = {"default_bucket"};
-  st.default_bucket_hmac_secret = kSecret;
+  st.extra["default_bucket_hmac_secret"] = kSecret;
 }
 
 // §12.1, with OpenSSL's HMAC.

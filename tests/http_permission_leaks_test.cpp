@@ -328,7 +328,7 @@ TEST(HttpPermLeaks, FailedPreconditionsShowOnlyWhatTheCallerMayRead) {
 void with_accounts(Settings& st, Registry&) {
   st.includes = {"accounts"};
   st.multiauth_policies = {"account", "basicauth"};
-  st.account_bcrypt_rounds = 4;
+  st.extra["account_bcrypt_rounds"] = "4";
   st.principals["account_create"] = {"system.Everyone"};
   st.principals["account_write"] = {"account:admin"};
 }

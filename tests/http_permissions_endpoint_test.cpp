@@ -291,7 +291,7 @@ TEST(HttpPermissionsEndpoint, RootEntryWithAccounts) {
     enabled(st, r);
     st.includes = {"accounts"};
     st.multiauth_policies = {"account", "basicauth"};
-    st.account_bcrypt_rounds = 4;
+    st.extra["account_bcrypt_rounds"] = "4";
     st.principals["account_create"] = {"system.Everyone"};
   });
   auto anon = by_uri(s.get("/v1/permissions"));

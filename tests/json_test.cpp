@@ -2,7 +2,7 @@
 // without recursion, whatever the depth of the input.
 #include <gtest/gtest.h>
 
-#include "core/json.h"
+#include "ratchet/json.h"
 
 namespace ratchet {
 namespace {

@@ -12,7 +12,7 @@
 #include <thread>
 #include <vector>
 
-#include "core/error.h"
+#include "ratchet/error.h"
 #include "tests/raw_socket.h"
 
 namespace ratchet::testing {

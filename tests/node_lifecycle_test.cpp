@@ -8,7 +8,7 @@
 
 #include "actors/node.h"
 #include "core/blocking.h"
-#include "core/json.h"
+#include "ratchet/json.h"
 #include "http/frontend.h"
 #include "store/engine.h"
 #include "tests/forwarding_engine.h"

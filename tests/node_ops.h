@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "core/op.h"
+#include "ratchet/op.h"
 
 namespace ratchet::testing {
 

@@ -5,8 +5,10 @@
 
 #include <fstream>
 
-#include "core/registry.h"
-#include "core/settings.h"
+#include "plugins/accounts/accounts.h"
+#include "plugins/default_bucket/default_bucket.h"
+#include "ratchet/registry.h"
+#include "ratchet/settings.h"
 #include "tests/test_server.h"
 
 namespace ratchet {
@@ -16,7 +18,11 @@ using testing::TempDir;
 
 class SettingsTest : public ::testing::Test {
  protected:
-  SettingsTest() { add_kinto_resources(registry_); }
+  SettingsTest() {
+    add_kinto_resources(registry_);
+    registry_.offer(accounts_plugin());
+    registry_.offer(default_bucket_plugin());
+  }
   std::string write(const std::string& text) {
     std::string path = dir_.path() + "/ratchet.ini";
     std::ofstream(path) << text;

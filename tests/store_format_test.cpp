@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "actors/node.h"
-#include "core/registry.h"
+#include "ratchet/registry.h"
 #include "store/format.h"
 #include "store/rocks_engine.h"
 #include "tests/node_ops.h"

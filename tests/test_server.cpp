@@ -5,7 +5,8 @@
 #include <filesystem>
 
 #include "core/crypto.h"
-#include "core/plugins.h"
+#include "plugins/accounts/accounts.h"
+#include "plugins/default_bucket/default_bucket.h"
 #include "store/engine.h"
 
 namespace ratchet::testing {
@@ -21,12 +22,14 @@ std::string basic_auth(const std::string& user, const std::string& password) {
 
 TestServer::TestServer(std::function<void(Settings&, Registry&)> configure) {
   add_kinto_resources(registry_);
+  registry_.offer(accounts_plugin());
+  registry_.offer(default_bucket_plugin());
   settings_.storage_backend = "memory";
   settings_.storage_path = dir_.path() + "/data";
   settings_.userid_hmac_secret = "test-secret";
   settings_.http_threads = 32;
   if (configure) configure(settings_, registry_);
-  add_included_resources(registry_, settings_);
+  registry_.include_plugins(settings_);
   node_ = std::make_unique<Node>(registry_, settings_,
                                  open_engine(settings_.storage_backend, settings_.storage_path));
   server_ = std::make_unique<HttpServer>(*node_);

@@ -10,9 +10,9 @@
 #include <thread>
 
 #include "actors/node.h"
-#include "core/json.h"
-#include "core/registry.h"
-#include "core/settings.h"
+#include "ratchet/json.h"
+#include "ratchet/registry.h"
+#include "ratchet/settings.h"
 #include "http/server.h"
 #include "tests/temp_dir.h"
 

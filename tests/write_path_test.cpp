@@ -10,7 +10,7 @@
 #include <thread>
 
 #include "actors/node.h"
-#include "core/json.h"
+#include "ratchet/json.h"
 #include "store/engine.h"
 #include "tests/forwarding_engine.h"
 #include "tests/node_ops.h"

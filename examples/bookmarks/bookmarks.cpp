@@ -1,4 +1,4 @@
-#include "examples/bookmarks/bookmarks.h"
+#include "bookmarks.h"
 
 #include <algorithm>
 #include <cctype>

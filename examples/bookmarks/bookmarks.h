@@ -4,7 +4,7 @@
 // `title`; the server adds the url's `domain` before storing it.
 #pragma once
 
-#include "core/registry.h"
+#include "ratchet/registry.h"
 
 namespace bookmarks {
 

@@ -3,7 +3,7 @@
 // its process hook.
 #include <gtest/gtest.h>
 
-#include "examples/bookmarks/bookmarks.h"
+#include "bookmarks.h"
 #include "tests/test_server.h"
 
 namespace {

@@ -1,6 +1,6 @@
 // bookmarks: a private bookmark store per user, served by the ratchet toolkit.
-#include "examples/bookmarks/bookmarks.h"
-#include "http/app.h"
+#include "bookmarks.h"
+#include "ratchet/app.h"
 
 int main(int argc, char** argv) {
   ratchet::Registry registry;

@@ -2,12 +2,13 @@
 // [--port N] [--data DIR]`, `--help`, `--version`. Loads the settings
 // (exit code 2 on a bad one), starts the node and the HTTP server, and runs
 // until SIGINT or SIGTERM. ratchet itself and embedding applications (see
-// examples/bookmarks) differ only in the resources they declare.
+// examples/bookmarks) differ only in the resources they declare and the
+// plugins they offer (Registry::offer), which the `includes` setting picks.
 #pragma once
 
 #include <string>
 
-#include "core/registry.h"
+#include "ratchet/registry.h"
 
 namespace ratchet {
 

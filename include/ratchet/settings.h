@@ -49,17 +49,18 @@ struct Settings {
   bool explicit_permissions = true;
   int retry_after_seconds = 3;
   std::string userid_hmac_secret;
-  // Plugins (Kinto's `includes`): "default_bucket", "accounts".
+  // Plugins (Kinto's `includes`), among those the application offers.
   std::vector<std::string> includes;
   // Authentication policies in order (Kinto's `multiauth.policies`):
-  // "basicauth", "account".
+  // "basicauth", or a policy of an included plugin.
   std::vector<std::string> multiauth_policies{"basicauth"};
-  std::string default_bucket_hmac_secret;
   bool experimental_permissions_endpoint = false;
-  int account_cache_ttl_seconds = 30;
-  int account_bcrypt_rounds = 12;
+  // Values of the keys plugins declare (Plugin::Key), as written.
+  std::map<std::string, std::string> extra;
 
   bool included(const std::string& plugin) const;
+  // The value of a plugin's key, or `fallback` when it is not set.
+  std::string extra_or(const std::string& key, const std::string& fallback) const;
   // "<type>_<read|write|create>_principals" settings, keyed "<type>_<perm>"
   // (also permissions_read_principals: who may use /permissions).
   std::map<std::string, std::vector<std::string>> principals{
@@ -85,10 +86,15 @@ struct Settings {
 
 // Defaults, then the file (if `path` is not empty), then the environment.
 // Keys of the form <type>_<perm>_principals and <type>_cache_expires_seconds
-// are accepted for every type in `registry`. Throws ConfigError, also when a
-// secret is empty that an enabled policy or plugin needs
-// (userid_hmac_secret for basicauth, default_bucket_hmac_secret).
+// are accepted for every type in `registry` and in the plugins it offers,
+// and so are the plugins' keys. Throws ConfigError, also when `includes` or
+// `multiauth.policies` names what is not offered, or a secret is empty that
+// an enabled policy or plugin needs (userid_hmac_secret for basicauth).
 Settings load_settings(const std::string& path, char** environ, const Registry& registry);
+
+// An integer setting from its text; throws ConfigError naming the key when
+// it is not one from `min` to `max` (for plugins' key checks).
+int64_t setting_int(const std::string& key, const std::string& value, int64_t min, int64_t max);
 
 // Sets one key from its text form; throws ConfigError naming the key.
 void set_setting(Settings& settings, const std::string& key, const std::string& value,

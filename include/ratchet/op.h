@@ -8,8 +8,8 @@
 #include <utility>
 #include <vector>
 
-#include "core/error.h"
-#include "core/registry.h"
+#include "ratchet/error.h"
+#include "ratchet/registry.h"
 
 namespace ratchet {
 

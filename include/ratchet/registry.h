@@ -14,13 +14,16 @@
 #include <string_view>
 #include <vector>
 
-#include "core/error.h"
-#include "core/ids.h"
-#include "core/json.h"
+#include "ratchet/error.h"
+#include "ratchet/ids.h"
+#include "ratchet/json.h"
 
 namespace ratchet {
 
 struct Op;
+struct Settings;
+class Objects;  // plugin.h
+class Registry;
 
 enum Verb : unsigned {
   kGet = 1, kHead = 2, kPost = 4, kPut = 8, kPatch = 16, kDelete = 32,
@@ -62,6 +65,52 @@ struct ResourceType {
   Verbs object_verbs = kGet | kHead | kPut | kPatch | kDelete;
 };
 
+// An authentication policy (Kinto's multiauth.policies), given Basic
+// credentials: the identifier of the user it recognises (the user id is
+// "<policy name>:<identifier>"), or nullopt when it does not accept them.
+using AuthPolicy = std::function<std::optional<std::string>(
+    Objects& objects, const std::string& user, const std::string& password,
+    const std::string& authorization)>;
+
+// A request about to be routed, as a RequestHook sees it.
+struct HookedRequest {
+  const std::string& method;
+  const std::string& path;  // "/v1/...", decoded
+  const std::string& body;
+  const std::string& user_id;
+};
+// What a RequestHook decides: an error to answer instead, or the request's
+// new path and body (nullopt: unchanged).
+struct HookOutcome {
+  std::optional<Error> error;
+  std::optional<std::string> path;
+  std::optional<std::string> body;
+};
+// Runs before every request but OPTIONS is routed, in the order hooks were added.
+using RequestHook =
+    std::function<HookOutcome(Objects& objects, const HookedRequest& request)>;
+
+// A plugin (Kinto's `includes`): a folder under plugins/ whose one entry
+// point returns this. An application offers plugins (Registry::offer); the
+// `includes` setting names those that run.
+struct Plugin {
+  // A settings key the plugin reads (as text, in Settings::extra), accepted
+  // whether or not the plugin is included.
+  struct Key {
+    std::string name;
+    // Throws ConfigError when the value cannot be used.
+    std::function<void(const std::string& value)> check{};
+    // A secret the plugin needs when included: it may not be empty.
+    bool secret = false;
+  };
+  std::string name;
+  std::vector<Key> keys{};
+  std::vector<std::string> auth_policies{};  // names of the policies it adds
+  // Adds what the plugin brings -- resources, policies, hooks, capabilities,
+  // user fields -- to `registry`, for `settings` (which must outlive it).
+  std::function<void(Registry& registry, const Settings& settings)> includeme{};
+};
+
 class Registry {
  public:
   // Adds a type; its parent must already be registered. Returns the stored
@@ -78,8 +127,31 @@ class Registry {
   std::vector<std::string> permissions(const ResourceType& type) const;
   const std::deque<ResourceType>& types() const { return types_; }
 
+  // Plugins: those offered, and what the included ones add.
+  void offer(Plugin plugin) { plugins_.push_back(std::move(plugin)); }
+  const std::vector<Plugin>& plugins() const { return plugins_; }
+  // Runs the includeme of every offered plugin `settings` includes.
+  void include_plugins(const Settings& settings);
+  void add_auth_policy(std::string name, AuthPolicy policy);
+  // Null when no included plugin adds the policy.
+  const AuthPolicy* auth_policy(std::string_view name) const;
+  void add_request_hook(RequestHook hook) { hooks_.push_back(std::move(hook)); }
+  const std::vector<RequestHook>& request_hooks() const { return hooks_; }
+  // An entry of hello's "capabilities".
+  void add_capability(std::string name, Json capability);
+  const Json& capabilities() const { return capabilities_; }
+  // A field of hello's "user", computed from the user id.
+  void add_user_field(std::string name, std::function<Json(const std::string& user_id)> field);
+  // The user fields of `user_id`, as an object.
+  Json user_fields(const std::string& user_id) const;
+
  private:
   std::deque<ResourceType> types_;
+  std::vector<Plugin> plugins_;
+  std::vector<std::pair<std::string, AuthPolicy>> policies_;
+  std::vector<RequestHook> hooks_;
+  Json capabilities_ = Json::object();
+  std::vector<std::pair<std::string, std::function<Json(const std::string&)>>> user_fields_;
 };
 
 // The URI that names an object in ACLs and group principals, without /v1:

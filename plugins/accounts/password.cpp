@@ -1,4 +1,4 @@
-#include "core/password.h"
+#include "plugins/accounts/password.h"
 
 #include <crypt.h>
 
