@@ -10,266 +10,117 @@
 #include <memory>
 #include <vector>
 
+#include "actors/commit_pipeline.h"
 #include "actors/commit_pool.h"
-#include "resource/context.h"
-#include "resource/failure.h"
-#include "resource/list_writer.h"
 #include "actors/messages.h"
 #include "core/list_id.h"
+#include "resource/context.h"
 
 namespace ratchet {
 namespace {
 
 // ---------------------------------------------------------------- list actor
 
-// Answers that wait for one batch to be durable, and the subtrees that batch
-// deletes (their lists reopen once it is committed).
-struct Stage {
-  std::vector<std::pair<caf::typed_response_promise<Result>, Result>> answers;
-  std::vector<std::string> reopen;
-};
+struct ListState;
+using ListActor = caf::stateful_actor<ListState, list_actor::base>;
 
-struct QueuedOp {  // an Op waiting for its turn
-  caf::typed_response_promise<Result> rp;
-  Op op;
+// What the pipeline asks, done by the actor.
+class ActorPort : public CommitPipeline::Port {
+ public:
+  ActorPort(ListActor* self, router_actor router, CommitPool& pool)
+      : self_(self), router_(std::move(router)), pool_(pool) {}
+  void flush_later() override;
+  void close(const std::vector<std::string>& uris) override;
+  void reopen(std::vector<std::string> uris) override;
+  std::shared_future<bool> commit(Commit commit, uint64_t seq) override;
+
+ private:
+  ListActor* self_;
+  router_actor router_;
+  CommitPool& pool_;
 };
 
 struct ListState {
-  std::unique_ptr<ListWriter> writer;
-  Stage building;   // the batch being built
-  Stage sealed;     // the batch being committed, if `committing`
-  bool committing = false;
-  uint64_t commit_seq = 0;  // number of the batch being committed
-  std::shared_future<bool> commit_done;
-  bool flush_queued = false;
-  // Ops run in arrival order; one at a time may wait for the router to close
-  // the subtrees it deletes, and a plural DELETE waits for a durable list.
-  std::deque<QueuedOp> queue;
-  std::optional<QueuedOp> closing;  // the Op whose subtrees are being closed
-  std::vector<std::string> closing_uris;
-  uint64_t received = 0;
+  std::unique_ptr<ActorPort> port;
+  std::unique_ptr<CommitPipeline> pipeline;
+  uint64_t received = 0;  // Ops handed to it by the router
   static constexpr const char* name = "list";
 };
 
-using ListActor = caf::stateful_actor<ListState, list_actor::base>;
+void ActorPort::flush_later() { self_->send(self_, flush_atom::value, uint64_t{0}); }
 
-void deliver(ListActor* self, const router_actor& router, Stage& stage) {
-  for (auto& [rp, result] : stage.answers) rp.deliver(std::move(result));
-  if (!stage.reopen.empty()) self->send(router, reopen_atom::value, std::move(stage.reopen));
-  stage = Stage{};
+void ActorPort::reopen(std::vector<std::string> uris) {
+  self_->send(router_, reopen_atom::value, std::move(uris));
 }
 
-// Answers everything still held with `error`, reopens what was closed, stops.
-void fail_and_quit(ListActor* self, const router_actor& router, const Error& error) {
-  auto& st = self->state;
-  for (Stage* stage : {&st.sealed, &st.building}) {
-    for (auto& [rp, result] : stage->answers) result = Result::of(error);
-    deliver(self, router, *stage);
-  }
-  if (st.closing) st.closing->rp.deliver(Result::of(error));
-  if (!st.closing_uris.empty()) self->send(router, reopen_atom::value, st.closing_uris);
-  for (auto& p : st.queue) p.rp.deliver(Result::of(error));
-  st.queue.clear();
-  st.closing.reset();
-  st.closing_uris.clear();
+std::shared_future<bool> ActorPort::commit(Commit commit, uint64_t seq) {
+  auto me = caf::actor_cast<list_actor>(self_);
+  return pool_.submit(std::move(commit), [me, seq] { caf::anon_send(me, flush_atom::value, seq); });
+}
+
+// Answers everything the pipeline holds with `error` and stops.
+void fail_and_quit(ListActor* self, const Error& error) {
+  self->state.pipeline->fail(error);
   self->quit();
 }
 
-void request_flush(ListActor* self) {
-  auto& st = self->state;
-  if (!st.flush_queued) {
-    st.flush_queued = true;
-    self->send(self, flush_atom::value, uint64_t{0});
-  }
-}
-
-void answer_later(ListActor* self, caf::typed_response_promise<Result> rp, Result result) {
-  self->state.building.answers.emplace_back(std::move(rp), std::move(result));
-  request_flush(self);
-}
-
-// Seals the batch being built and commits it on the pool; answers that need
-// no write are given at once. Requires no commit in flight.
-void start_commit(ListActor* self, CommitPool& pool, const router_actor& router) {
-  auto& st = self->state;
-  if (!st.writer->dirty()) {
-    deliver(self, router, st.building);
-    return;
-  }
-  st.sealed = std::move(st.building);
-  st.building = Stage{};
-  st.committing = true;
-  uint64_t seq = ++st.commit_seq;
-  auto me = caf::actor_cast<list_actor>(self);
-  st.commit_done = pool.submit(st.writer->seal(), [me, seq] {
-    caf::anon_send(me, flush_atom::value, seq);
-  });
-}
-
-// The commit in flight has finished (its future is ready): answers it.
-void finish_commit(ListActor* self, Context& ctx, const router_actor& router) {
-  auto& st = self->state;
-  st.committing = false;
-  if (st.commit_done.get()) {
-    st.writer->committed();
-    ctx.stats.batches_committed++;
-    ctx.stats.ops_committed += st.sealed.answers.size();
-    deliver(self, router, st.sealed);
-    return;
-  }
-  // What is being built was evaluated on top of the failed batch.
-  for (Stage* stage : {&st.sealed, &st.building}) {
-    for (auto& [rp, result] : stage->answers) result = Result::of(errors::backend_unavailable());
-    deliver(self, router, *stage);
-  }
-  st.writer->abandon();  // may throw: the caller stops the actor then
-}
-
-// Commits everything pending before returning, blocking on the pool. Only
-// when the actor closes or stops: an Op never waits this way.
-void drain(ListActor* self, Context& ctx, CommitPool& pool, const router_actor& router) {
-  auto& st = self->state;
-  while (st.committing || st.writer->dirty() || !st.building.answers.empty()) {
-    if (!st.committing) start_commit(self, pool, router);
-    if (st.committing) {
-      st.commit_done.wait();
-      finish_commit(self, ctx, router);
-    }
-  }
-}
-
-Result guarded_apply(ListWriter& writer, const Op& op) {
-  try {
-    return writer.apply(op);
-  } catch (...) {
-    return failure_result("write");
-  }
-}
-
-void run_queue(ListActor* self, Context& ctx, const router_actor& router);
-
-// Applies one Op, first closing the subtrees it deletes (the Ops after it
-// wait in the queue meanwhile; commits go on).
-void handle(ListActor* self, Context& ctx, const router_actor& router, QueuedOp p) {
-  auto& st = self->state;
-  std::vector<std::string> uris;
-  try {
-    uris = st.writer->subtrees_to_close(p.op);
-  } catch (...) {
-    p.rp.deliver(failure_result("delete planning"));
-    return;
-  }
-  if (uris.empty()) {
-    answer_later(self, p.rp, guarded_apply(*st.writer, p.op));
-    return;
-  }
-  st.closing = std::move(p);
-  st.closing_uris = uris;
-  self->request(router, caf::infinite, close_atom::value, uris)
-      .then(
-          [self, &ctx, router](bool) {
-            auto& s = self->state;
-            QueuedOp closed = std::move(*s.closing);
-            s.closing.reset();
-            auto& reopen = s.building.reopen;
-            reopen.insert(reopen.end(), s.closing_uris.begin(), s.closing_uris.end());
-            s.closing_uris.clear();
-            answer_later(self, closed.rp, guarded_apply(*s.writer, closed.op));
-            run_queue(self, ctx, router);
-          },
-          [self, &ctx, router](caf::error&) {
-            fail_and_quit(self, router, errors::backend_unavailable());
-          });
-}
-
-void run_queue(ListActor* self, Context& ctx, const router_actor& router) {
-  auto& st = self->state;
-  while (!st.closing && !st.queue.empty()) {
-    const Op& next = st.queue.front().op;
-    if (ListWriter::needs_committed_state(next) && (st.committing || st.writer->dirty())) {
-      request_flush(self);  // it runs once what precedes it is durable
-      return;
-    }
-    QueuedOp p = std::move(st.queue.front());
-    st.queue.pop_front();
-    handle(self, ctx, router, std::move(p));
-  }
-}
-
-// Answers what never ran with `error` and reopens what it had closed.
-void refuse_queued(ListActor* self, const router_actor& router, const Error& error) {
-  auto& st = self->state;
-  if (st.closing) st.closing->rp.deliver(Result::of(error));
-  if (!st.closing_uris.empty()) self->send(router, reopen_atom::value, st.closing_uris);
-  st.closing.reset();
-  st.closing_uris.clear();
-  for (auto& p : st.queue) p.rp.deliver(Result::of(error));
-  st.queue.clear();
+void ActorPort::close(const std::vector<std::string>& uris) {
+  ListActor* self = self_;
+  self->request(router_, caf::infinite, close_atom::value, uris)
+      .then([self](bool) { self->state.pipeline->closed(); },
+            [self](caf::error&) { fail_and_quit(self, errors::backend_unavailable()); });
 }
 
 list_actor::behavior_type list_behavior(ListActor* self, Context* ctx, CommitPool* pool,
                                         router_actor router, ListId key,
                                         const ResourceType* type) {
-  self->state.writer = std::make_unique<ListWriter>(*ctx, *type, key.parent);
+  auto& st = self->state;
+  st.port = std::make_unique<ActorPort>(self, router, *pool);
+  st.pipeline = std::make_unique<CommitPipeline>(*ctx, *type, key.parent, *st.port);
   self->attach_functor([ctx] { ctx->stats.lists_stopped++; });
   auto idle = std::chrono::seconds(ctx->settings.list_idle_seconds);
   // Ops that never ran when the parent goes: they find it gone (§2.6).
   Error parent_gone =
       errors::parent_missing(std::string(split_uri(key.parent).second), type->parent);
-  auto guarded = [self, router](auto&& body) {
+  auto guarded = [self](auto&& body) {
     try {
       body();
     } catch (const std::exception& e) {
       spdlog::error("list actor failed: {}", e.what());
-      fail_and_quit(self, router, errors::backend_unavailable());
+      fail_and_quit(self, errors::backend_unavailable());
     }
   };
   return {
       [=](Op& op) -> caf::result<Result> {
         ++self->state.received;
         auto rp = self->make_response_promise<Result>();
-        self->state.queue.push_back({rp, std::move(op)});
-        guarded([&] { run_queue(self, *ctx, router); });
+        guarded([&] { self->state.pipeline->push(rp, std::move(op)); });
         return rp;
       },
       // From the actor itself (seq 0: a batch is ready to go) or from the
       // commit pool (seq: that batch is durable).
       [=](flush_atom, uint64_t seq) {
-        guarded([&] {
-          auto& st = self->state;
-          if (seq == 0) {
-            st.flush_queued = false;
-          } else if (st.committing && seq == st.commit_seq) {
-            finish_commit(self, *ctx, router);
-          } else {
-            return;  // already finished by drain()
-          }
-          if (!st.committing) start_commit(self, *pool, router);
-          run_queue(self, *ctx, router);
-        });
+        guarded([&] { self->state.pipeline->flush(seq); });
       },
       [=](close_atom) -> bool {
         guarded([&] {
-          drain(self, *ctx, *pool, router);
-          refuse_queued(self, router, parent_gone);
+          self->state.pipeline->drain();
+          self->state.pipeline->refuse_queued(parent_gone);
         });
         self->quit();
         return true;
       },
       [=](stop_atom) {
         guarded([&] {
-          drain(self, *ctx, *pool, router);
-          refuse_queued(self, router, errors::backend_unavailable());
+          self->state.pipeline->drain();
+          self->state.pipeline->refuse_queued(errors::backend_unavailable());
         });
         self->quit();
       },
       caf::after(idle) >>
           [=] {
             auto& st = self->state;
-            if (!st.committing && !st.writer->dirty() && st.building.answers.empty() &&
-                st.queue.empty() && !st.closing) {
-              self->send(router, idle_atom::value, key, st.received);
-            }
+            if (st.pipeline->idle()) self->send(router, idle_atom::value, key, st.received);
           },
   };
 }

@@ -5,11 +5,10 @@
 // them when idle, and parks Ops for lists below an object being deleted
 // until the deletion is committed.
 //
-// A list actor applies each Op to its ListWriter and commits every write
-// waiting in its mailbox in one store batch (group commit: a flush message
-// queued behind them). Commits run on a CommitPool while the actor goes on
-// applying the next writes into the next batch (one batch in flight at a
-// time); each requester is answered only once its batch is durable.
+// A list actor drives its list's CommitPipeline (commit_pipeline.h): every
+// write waiting in its mailbox goes into one store batch (group commit: a
+// flush message queued behind them), committed on a CommitPool while the
+// next batch is built; each requester is answered once its batch is durable.
 //
 // Their interfaces, router_actor and list_actor, are in messages.h.
 #pragma once

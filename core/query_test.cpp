@@ -13,7 +13,9 @@ constexpr int64_t kNow = 1700000000000;
 Query parse(Params params, std::vector<ErrorDetail>* problems = nullptr) {
   std::vector<ErrorDetail> local;
   Query q = parse_query(params, kNow, problems ? *problems : local);
-  if (!problems) EXPECT_TRUE(local.empty()) << local.front().description;
+  if (!problems) {
+    EXPECT_TRUE(local.empty()) << local.front().description;
+  }
   return q;
 }
 

@@ -14,11 +14,13 @@
 #include <vector>
 
 #include "store/engine.h"
+#include "tests/temp_dir.h"
 
 namespace ratchet {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::TempDir;
 using KVs = std::vector<std::pair<std::string, std::string>>;
 
 std::string key(const char* prefix, int i) {
@@ -26,24 +28,6 @@ std::string key(const char* prefix, int i) {
   std::snprintf(buf, sizeof buf, "%s%05d", prefix, i);
   return buf;
 }
-
-// A fresh directory under the system temp dir, removed on destruction.
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "ratchet-store-XXXXXX");
-    if (mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp");
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 std::optional<std::string> get(const Snapshot& s, std::string_view k) {
   std::string v;
@@ -81,7 +65,7 @@ class EngineTest : public ::testing::TestWithParam<std::string> {
 
   std::unique_ptr<Engine> open() {
     if (GetParam() == "rocksdb" && !dir_) dir_ = std::make_unique<TempDir>();
-    return open_engine(GetParam(), dir_ ? (dir_->path() / "db").string() : "");
+    return open_engine(GetParam(), dir_ ? (fs::path(dir_->path()) / "db").string() : "");
   }
 
   void put(std::string k, std::string v) {
@@ -484,7 +468,7 @@ INSTANTIATE_TEST_SUITE_P(Backends, EngineTest,
 
 TEST(RocksEngineTest, SyncedWritesSurviveReopen) {
   TempDir dir;
-  const std::string path = (dir.path() / "nested" / "db").string();
+  const std::string path = (fs::path(dir.path()) / "nested" / "db").string();
   {
     auto e = open_engine("rocksdb", path);  // creates the directories
     Batch b;
@@ -508,7 +492,7 @@ TEST(RocksEngineTest, SyncedWritesSurviveReopen) {
 
 TEST(RocksEngineTest, SecondOpenOfSameDirectoryFails) {
   TempDir dir;
-  const std::string path = (dir.path() / "db").string();
+  const std::string path = (fs::path(dir.path()) / "db").string();
   auto first = open_engine("rocksdb", path);
   try {
     open_engine("rocksdb", path);
