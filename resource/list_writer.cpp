@@ -278,15 +278,14 @@ Result ListWriter::put(const Op& op) {
                        catalog::object_text(op.id, ts, data), ts, acl_text);
 }
 
-Result ListWriter::patch(const Op& op) {
-  StoredObject existing = load_object(op.id);
+Refusal ListWriter::change_refusal(const Op& op, const StoredObject& existing,
+                                   std::string* author) {
   catalog::StoredAcls acls(store_.reader());
   const Permissions& perms = ctx_.permissions;
-  std::string author;
-  Refusal refused = first_refusal(
+  return first_refusal(
       op,
       [&] {
-        // On a missing object, whoever may read the list learns it is missing.
+        // On a missing object, whoever may read the list learns it is missing (§7.5).
         return permission(existing.exists
                               ? perms.can_write(acls, op.principals, type_, parent_, op.id)
                               : perms.can_read_all(acls, op.principals, type_, parent_),
@@ -294,8 +293,13 @@ Result ListWriter::patch(const Op& op) {
       },
       [&] { return missing_parent(); }, [&] { return missing_object(op, type_, existing.exists); },
       [&] { return preconditions(op, op.id, existing); },
-      [&] { return author_of(op, op.id, &author); });
-  if (refused) return *refused;
+      [&] { return author ? author_of(op, op.id, author) : pass(); });
+}
+
+Result ListWriter::patch(const Op& op) {
+  StoredObject existing = load_object(op.id);
+  std::string author;
+  if (Refusal refused = change_refusal(op, existing, &author)) return *refused;
 
   Json before = parse_json(existing.text);
   Json data = before;

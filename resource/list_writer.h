@@ -70,6 +70,9 @@ class ListWriter {
   // The preconditions step on object `id`. A 412 carries the object only
   // for a caller who may read it; others are refused instead.
   Refusal preconditions(const Op& op, const std::string& id, const StoredObject& existing) const;
+  // The request policy for a change to object op.id (PATCH, DELETE of
+  // one); with `author`, the hook step records the author.
+  Refusal change_refusal(const Op& op, const StoredObject& existing, std::string* author);
   // The type's before_write hook run early, for callers who may create.
   Refusal refuse_by_type(const Op& op, const std::string& id, std::string* author);
   // The type's data check on what would be stored.

@@ -27,18 +27,7 @@ ListWriter::DeletePlan ListWriter::plan_delete(const Op& op) {
   catalog::StoredAcls acls(store_.reader());
   const Permissions& perms = ctx_.permissions;
   if (!op.plural) {
-    StoredObject existing = load_object(op.id);
-    plan.refusal = first_refusal(
-        op,
-        [&] {
-          // On a missing object, whoever may read the list learns it is missing (§7.5).
-          return permission(existing.exists
-                                ? perms.can_write(acls, op.principals, type_, parent_, op.id)
-                                : perms.can_read_all(acls, op.principals, type_, parent_),
-                            op);
-        },
-        [&] { return missing_parent(); }, [&] { return missing_object(op, type_, existing.exists); },
-        [&] { return preconditions(op, op.id, existing); }, pass);
+    plan.refusal = change_refusal(op, load_object(op.id), nullptr);
     if (!plan.refusal) plan.ids.push_back(op.id);
     return plan;
   }

@@ -74,6 +74,7 @@ void Pending::rollback(const Mark& mark) {
 }
 
 void Pending::seal() {
+  if (sealed_durable_) refresh();  // the base must hold what the overlay forgets
   sealed_ = std::move(building_);
   building_ = Layer{};
   undo_.clear();
@@ -83,6 +84,7 @@ void Pending::clear() {
   undo_.clear();
   building_ = Layer{};
   sealed_ = Layer{};
+  sealed_durable_ = false;
 }
 
 }  // namespace ratchet

@@ -22,7 +22,11 @@ class Pending : public Reader {
   explicit Pending(Engine& engine) : engine_(engine) {}
 
   // Reads now see every write committed before this call.
-  void refresh() { base_ = engine_.snapshot(); }
+  void refresh() {
+    base_ = engine_.snapshot();
+    if (sealed_durable_) sealed_ = Layer{};  // the snapshot holds it now
+    sealed_durable_ = false;
+  }
   // The committed state alone, as of the last refresh().
   const Snapshot& base() const { return *base_; }
 
@@ -41,11 +45,9 @@ class Pending : public Reader {
   // The batch being built becomes the batch being committed; it stays
   // readable until committed() or clear(). Requires none in flight.
   void seal();
-  // The sealed batch is durable: reads now find it in the store.
-  void committed() {
-    sealed_ = Layer{};
-    refresh();
-  }
+  // The sealed batch is durable; it is read from the overlay until the next
+  // refresh() reads it from the store.
+  void committed() { sealed_durable_ = true; }
   // Forgets everything not committed.
   void clear();
 
@@ -70,6 +72,7 @@ class Pending : public Reader {
   std::unique_ptr<Snapshot> base_;
   Layer building_;
   Layer sealed_;
+  bool sealed_durable_ = false;  // sealed_ is in the store, not yet in base_
   std::vector<Undo> undo_;  // one per write since the batch began
 };
 

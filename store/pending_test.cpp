@@ -153,6 +153,22 @@ TEST_P(PendingTest, RollbackUndoesExactlyTheWritesAfterTheMark) {
   EXPECT_EQ(read("new"), std::nullopt);
 }
 
+// A durable sealed batch stays readable when the next one is sealed before
+// any refresh: the base is brought up to date first.
+TEST_P(PendingTest, SealingAfterACommitWithoutRefreshKeepsItReadable) {
+  Pending& p = *pending_;
+  p.put("a", "first");
+  p.seal();
+  Batch durable;
+  durable.put("a", "first");
+  engine_->write(durable, true);
+  p.committed();
+  p.put("c", "second");
+  p.seal();
+  EXPECT_EQ(read("a"), "first");
+  EXPECT_EQ(read("c"), "second");
+}
+
 TEST_P(PendingTest, ARollbackAfterSealLeavesTheSealedLayer) {
   Pending& p = *pending_;
   p.put("a", "sealed");
@@ -180,13 +196,17 @@ TEST_P(PendingTest, CommittedReadsFromTheEngine) {
   durable.del_range("k1", "k3");
   engine_->write(durable, true);
   p.committed();
-  EXPECT_EQ(read(p.base(), "a"), "new-a");
-  EXPECT_EQ(read(p.base(), "k2"), std::nullopt);
   EXPECT_EQ(read("a"), "new-a");
   EXPECT_EQ(read("b"), std::nullopt);
   EXPECT_EQ(read("k1"), std::nullopt);
   EXPECT_EQ(read("k3"), "base-k3");
   EXPECT_EQ(read("c"), "next-c");  // the building layer survives
+
+  p.refresh();  // the base now holds the batch
+  EXPECT_EQ(read(p.base(), "a"), "new-a");
+  EXPECT_EQ(read(p.base(), "k2"), std::nullopt);
+  EXPECT_EQ(read("a"), "new-a");
+  EXPECT_EQ(read("k3"), "base-k3");
 
   // The sealed layer is gone: a later write to the store shows through.
   Batch later;
