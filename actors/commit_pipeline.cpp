@@ -56,11 +56,15 @@ void CommitPipeline::refuse_queued(const Error& error) {
 }
 
 void CommitPipeline::fail(const Error& error) {
+  answer_staged(error);
+  refuse_queued(error);
+}
+
+void CommitPipeline::answer_staged(const Error& error) {
   for (Stage* stage : {&sealed_, &building_}) {
     for (auto& [rp, result] : stage->answers) result = Result::of(error);
     deliver(*stage);
   }
-  refuse_queued(error);
 }
 
 bool CommitPipeline::idle() const {
@@ -144,10 +148,7 @@ void CommitPipeline::finish_commit() {
     return;
   }
   // What is being built was evaluated on top of the failed batch.
-  for (Stage* stage : {&sealed_, &building_}) {
-    for (auto& [rp, result] : stage->answers) result = Result::of(errors::backend_unavailable());
-    deliver(*stage);
-  }
+  answer_staged(errors::backend_unavailable());
   writer_.abandon();  // may throw: the actor stops then
 }
 

@@ -81,6 +81,8 @@ class CommitPipeline {
   void answer_later(Reply rp, Result result);
   void request_flush();
   void deliver(Stage& stage);
+  // Answers both stages with `error` (their writes will not be durable).
+  void answer_staged(const Error& error);
   // Seals the batch being built and commits it; answers that need no write
   // are given at once. Requires no commit in flight.
   void start_commit();

@@ -3,7 +3,6 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
-#include <deque>
 #include <optional>
 #include <map>
 #include <set>

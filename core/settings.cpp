@@ -6,6 +6,7 @@
 #include <cctype>
 #include <charconv>
 #include <functional>
+#include <stdexcept>
 
 #include "ratchet/registry.h"
 
@@ -232,11 +233,20 @@ bool set_plugin_key(Settings& s, const std::string& key, const std::string& valu
 }
 
 // `registry` with every offered plugin included: the settings keys of their
-// resources (account_create_principals, ...) are valid whatever `includes` says.
+// resources (account_create_principals, ...) are valid whatever `includes`
+// says. A plugin whose resources `registry` already declares is skipped.
 Registry with_every_plugin(const Registry& registry) {
   static const Settings defaults;
   Registry all = registry;
-  for (const Plugin& p : registry.plugins()) p.includeme(all, defaults);
+  for (const Plugin& p : registry.plugins()) {
+    Registry trial = all;
+    try {
+      p.includeme(trial, defaults);
+    } catch (const std::invalid_argument&) {  // "resource declared twice"
+      continue;
+    }
+    all = std::move(trial);
+  }
   return all;
 }
 

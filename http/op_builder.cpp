@@ -50,7 +50,7 @@ void parse_query_params(Op& op, const HttpRequest& request) {
       int64_t ts = parse_count(value);
       if (ts < 0) {
         add(op, {"querystring", name, "Invalid value for last_modified"});
-      } else if (acceptable_client_timestamp(ts, now_ms())) {
+      } else {
         op.has_client_ts = true;
         op.client_ts = ts;
       }
@@ -138,8 +138,7 @@ void parse_envelope(Op& op, const Registry& registry, const ResourceType& type, 
   }
   auto lm = fields.find("last_modified");
   if (lm != fields.end()) {
-    if (lm->is_number_integer() &&
-        acceptable_client_timestamp(lm->get<int64_t>(), now_ms())) {
+    if (lm->is_number_integer()) {
       op.has_client_ts = true;
       op.client_ts = lm->get<int64_t>();
     }

@@ -1,5 +1,6 @@
-// What every reader and writer of the object tree shares. Built once at
-// start-up; read-only afterwards, so any thread may use it.
+// What every reader and writer of the object tree shares, built once at
+// start-up. Any thread may use it: the references are read-only, the
+// counters, nonces and flags below are thread-safe.
 #pragma once
 
 #include <atomic>

@@ -14,13 +14,15 @@
 namespace ratchet {
 namespace {
 
-// Data fields of a stored object text, without id and last_modified.
-Json data_of(const std::string& text) {
-  Json data = parse_json(text);
-  data.erase("id");
-  data.erase("last_modified");
-  return data;
+// An object's data fields: without id and last_modified.
+Json without_meta(Json object) {
+  object.erase("id");
+  object.erase("last_modified");
+  return object;
 }
+
+// Data fields of a stored object text.
+Json data_of(const std::string& text) { return without_meta(parse_json(text)); }
 
 // The fields a PATCH changed (Response-Behavior: light), or those among
 // them the server stored differently from what the client sent (diff).
@@ -61,9 +63,7 @@ Refusal ListWriter::missing_parent() {
 }
 
 int64_t ListWriter::stamp(std::optional<int64_t> client) {
-  int64_t ts = next_timestamp(store_.timestamp(), client, now_ms());
-  store_.advance_timestamp(ts);
-  return ts;
+  return next_timestamp(store_.timestamp(), client, now_ms());
 }
 
 std::optional<int64_t> ListWriter::client_timestamp(const Op& op, const StoredObject& existing) {
@@ -107,9 +107,7 @@ std::string ListWriter::processed(const std::string& data, const StoredObject& o
   Json doc = parse_json(data);
   Json old_data = old.exists ? data_of(old.text) : Json();
   type_.process(doc, old.exists ? &old_data : nullptr);
-  doc.erase("id");
-  doc.erase("last_modified");
-  return dump(doc);
+  return dump(without_meta(std::move(doc)));
 }
 
 Result ListWriter::object_result(int status, const Op& op, const std::string& author,
@@ -312,9 +310,7 @@ Result ListWriter::patch(const Op& op) {
       lm != data.end() && lm->is_number_integer() ? std::optional(lm->get<int64_t>())
                                                   : std::nullopt,
       true, existing.ts);
-  data.erase("id");
-  data.erase("last_modified");
-  std::string data_text = dump(data);
+  std::string data_text = dump(without_meta(std::move(data)));
   if (Refusal invalid = check_data(data_text)) return *invalid;
   data_text = processed(data_text, existing);
   std::string acl_text = acl_with_author(author, std::move(acl));

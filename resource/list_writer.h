@@ -21,6 +21,8 @@ namespace ratchet {
 class ListWriter {
  public:
   ListWriter(Context& ctx, const ResourceType& type, std::string parent);
+  ListWriter(const ListWriter&) = delete;
+  ListWriter& operator=(const ListWriter&) = delete;
 
   // URIs of the objects `op` will delete that have children: their subtrees
   // must be closed to writers before `op` is applied. Empty when `op` is
@@ -32,8 +34,9 @@ class ListWriter {
   // only: the owner commits the batch first.
   static bool needs_committed_state(const Op& op);
 
-  // Applies one Op to the batch and returns its answer, to be given once the
-  // batch is committed. Atomic: when it throws, the batch is as before.
+  // Applies one Op to the commit being built and returns its answer, to be
+  // given once that commit is durable. Atomic: when it throws, the commit
+  // being built is as before.
   Result apply(const Op& op);
 
   // True when the commit being built holds writes.

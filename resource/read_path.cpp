@@ -14,12 +14,14 @@
 namespace ratchet {
 namespace {
 
-// Whether the parent object exists; sets the cache duration it gives its
-// children, if it declares one.
-bool parent_exists(Context& ctx, const Snapshot& snapshot, const ResourceType& type,
-                   const std::string& parent, Result& result) {
+// The parent step of the request policy; sets the cache duration the parent
+// gives its children, if it declares one.
+Refusal missing_parent(Context& ctx, const Snapshot& snapshot, const ResourceType& type,
+                       const std::string& parent, Result& result) {
   std::string text;
-  if (!catalog::parent_exists(snapshot, ctx.registry, type, parent, &text)) return false;
+  if (!catalog::parent_exists(snapshot, ctx.registry, type, parent, &text)) {
+    return parent_missing(type, parent);
+  }
   const ResourceType* parent_type = ctx.registry.parent_of(type);
   const std::string& field = parent_type ? parent_type->children_cache_field : "";
   // Parse the parent only when it may hold the field.
@@ -28,15 +30,7 @@ bool parent_exists(Context& ctx, const Snapshot& snapshot, const ResourceType& t
     const Json* value = find_field(parent_object, field);
     if (value && value->is_number_integer()) result.cache_expires = value->get<int64_t>();
   }
-  return true;
-}
-
-// The parent step of the request policy; sets the cache duration the
-// parent gives its children.
-Refusal missing_parent(Context& ctx, const Snapshot& snapshot, const ResourceType& type,
-                       const std::string& parent, Result& result) {
-  if (parent_exists(ctx, snapshot, type, parent, result)) return pass();
-  return parent_missing(type, parent);
+  return pass();
 }
 
 Result read_object(Context& ctx, const Snapshot& snapshot, const Op& op,

@@ -5,7 +5,7 @@
 #include <charconv>
 
 #include "ratchet/json.h"
-#include "store/keys.h"
+#include "store/list_reader.h"
 
 namespace ratchet::catalog {
 
@@ -23,8 +23,8 @@ bool parent_exists(const Reader& reader, const Registry& registry, const Resourc
   if (!parent_type) return true;
   auto [grandparent, id] = split_uri(parent);
   std::string ignored;
-  return reader.get(keys::object(keys::list_prefix(grandparent, parent_type->name), id),
-                    text ? text : &ignored);
+  return ListView(reader, ListId{std::string(grandparent), parent_type->name})
+      .text(id, text ? text : &ignored);
 }
 
 std::string object_text(std::string_view id, int64_t ts, std::string_view data) {
@@ -57,7 +57,7 @@ std::string tombstone_text(std::string_view id, int64_t ts) {
 
 bool StoredAcls::acl(const ResourceType& type, std::string_view parent, std::string_view id,
                      std::string* text) {
-  return reader_.get(keys::acl(keys::list_prefix(parent, type.name), id), text);
+  return ListView(reader_, ListId{std::string(parent), type.name}).acl(id, text);
 }
 
 }  // namespace ratchet::catalog

@@ -5,7 +5,8 @@
 // every earlier commit applied -- gives the same state: each change names
 // what it replaces, so applying reads nothing.
 //
-// Changes are plain values (copyable, comparable), to be shipped to replicas.
+// Changes are plain values (copyable, comparable, no references), to be
+// shipped to replicas; like any value, safe to use from one thread at a time.
 #pragma once
 
 #include <cstdint>

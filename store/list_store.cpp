@@ -31,11 +31,6 @@ bool grants_membership(const Registry& registry, const ResourceType& type) {
   return false;
 }
 
-IndexEntry index_entry(IndexEntry::Index index, const std::string& principal,
-                       const std::string& uri, bool present) {
-  return IndexEntry{index, principal, uri, present};
-}
-
 }  // namespace
 
 ListStore::ListStore(Engine& engine, const Registry& registry, const ResourceType& type,
@@ -67,6 +62,7 @@ void ListStore::record(Change change) {
 
 void ListStore::put(const std::string& id, int64_t ts, const std::string& data,
                     const std::string& acl, const StoredObject& old) {
+  advance_timestamp(ts);
   PutObject put{list(), id, ts, catalog::object_text(id, ts, data), std::nullopt, std::nullopt,
                 false};
   if (old.exists) {
@@ -86,6 +82,7 @@ void ListStore::put(const std::string& id, int64_t ts, const std::string& data,
 }
 
 void ListStore::remove(const std::string& id, int64_t ts, const StoredObject& old) {
+  advance_timestamp(ts);
   std::string uri = object_uri(type_, list().parent, id);
   if (!type_.members_field.empty()) update_members(uri, old.text, "");
   if (!type_.per_user) update_grants(uri, old.acl, "");
@@ -97,29 +94,28 @@ void ListStore::remove(const std::string& id, int64_t ts, const StoredObject& ol
   --count_;
 }
 
+void ListStore::update_index(IndexEntry::Index index, const std::string& uri,
+                             const std::set<std::string>& before,
+                             const std::set<std::string>& after) {
+  for (const auto& p : before) {
+    if (!after.count(p)) record(IndexEntry{index, p, uri, false});
+  }
+  for (const auto& p : after) {
+    if (!before.count(p)) record(IndexEntry{index, p, uri, true});
+  }
+}
+
 void ListStore::update_grants(const std::string& uri, const std::string& old_acl,
                               const std::string& new_acl) {
   if (old_acl == new_acl) return;
-  auto before = acl_principals(old_acl);
-  auto after = acl_principals(new_acl);
-  for (const auto& p : before) {
-    if (!after.count(p)) record(index_entry(IndexEntry::Index::kGrant, p, uri, false));
-  }
-  for (const auto& p : after) {
-    if (!before.count(p)) record(index_entry(IndexEntry::Index::kGrant, p, uri, true));
-  }
+  update_index(IndexEntry::Index::kGrant, uri, acl_principals(old_acl), acl_principals(new_acl));
 }
 
 void ListStore::update_members(const std::string& uri, const std::string& old_text,
                                const std::string& new_text) {
   auto before = members_of(old_text, type_.members_field);
   auto after = members_of(new_text, type_.members_field);
-  for (const auto& m : before) {
-    if (!after.count(m)) record(index_entry(IndexEntry::Index::kMember, m, uri, false));
-  }
-  for (const auto& m : after) {
-    if (!before.count(m)) record(index_entry(IndexEntry::Index::kMember, m, uri, true));
-  }
+  update_index(IndexEntry::Index::kMember, uri, before, after);
   members_dirty_ = members_dirty_ || before != after;
 }
 
@@ -133,7 +129,7 @@ void ListStore::purge_members_below(const ResourceType& type, const std::string&
     lists.each_object([&](std::string_view id, std::string_view text) {
       std::string child_uri = object_uri(*child, uri, id);
       for (const auto& m : members_of(text, child->members_field)) {
-        record(index_entry(IndexEntry::Index::kMember, m, child_uri, false));
+        record(IndexEntry{IndexEntry::Index::kMember, m, child_uri, false});
         members_dirty_ = true;
       }
       if (deeper) purge_members_below(*child, child_uri);

@@ -25,6 +25,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,8 @@ class ListStore {
  public:
   // Reads see `engine`'s committed state plus the writes made here.
   ListStore(Engine& engine, const Registry& registry, const ResourceType& type, std::string parent);
+  ListStore(const ListStore&) = delete;  // its view reads its own overlay
+  ListStore& operator=(const ListStore&) = delete;
 
   const ListId& list() const { return view_.list(); }
   // Reads, including the writes not yet durable.
@@ -57,8 +60,8 @@ class ListStore {
 
   // Stores object `id` with `data` (a minified JSON object without id and
   // last_modified) and `acl` (ignored for per-user types), last modified at
-  // `ts`. `old` is what view().get(id) returns. Requires ts >= timestamp()
-  // after advance_timestamp(ts).
+  // `ts` (the list-timestamp rule of core/timestamp.h chooses it; the list
+  // timestamp advances to it). `old` is what view().get(id) returns.
   void put(const std::string& id, int64_t ts, const std::string& data, const std::string& acl,
            const StoredObject& old);
   // Replaces the live object `old` by a tombstone at `ts`, and removes
@@ -88,6 +91,10 @@ class ListStore {
 
  private:
   void record(Change change);
+  // Index entries for the principals in `after` and not `before`, and the
+  // removal of those in `before` and not `after`.
+  void update_index(IndexEntry::Index index, const std::string& uri,
+                    const std::set<std::string>& before, const std::set<std::string>& after);
   void update_grants(const std::string& uri, const std::string& old_acl, const std::string& new_acl);
   void update_members(const std::string& uri, const std::string& old_text,
                       const std::string& new_text);

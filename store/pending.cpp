@@ -81,6 +81,7 @@ void Pending::seal() {
 }
 
 void Pending::clear() {
+  if (sealed_durable_) refresh();  // the base must hold what the overlay forgets
   undo_.clear();
   building_ = Layer{};
   sealed_ = Layer{};

@@ -40,11 +40,16 @@ bool source_file(const fs::path& p) {
   return ext == ".cpp" || ext == ".h";
 }
 
-// "folder/file.h" of every `#include "…"` line, and whether CAF is included.
+// "folder/file.h" of every project include -- `#include "…"`, or `<…>`
+// naming a project folder -- and whether CAF is included.
 struct Includes {
   std::vector<std::string> project;
   bool caf = false;
 };
+
+bool project_folder(const std::string& name) {
+  return allowed().count(name) || name == "ratchet" || name == "tests" || name == "apps";
+}
 
 Includes includes_of(const fs::path& file) {
   Includes out;
@@ -52,10 +57,13 @@ Includes includes_of(const fs::path& file) {
   for (std::string line; std::getline(in, line);) {
     if (line.rfind("#include", 0) != 0) continue;
     if (line.find("<caf/") != std::string::npos) out.caf = true;
-    size_t open = line.find('"');
-    size_t close = line.find('"', open + 1);
-    if (open != std::string::npos && close != std::string::npos) {
-      out.project.push_back(line.substr(open + 1, close - open - 1));
+    size_t open = line.find_first_of("\"<");
+    if (open == std::string::npos) continue;
+    size_t close = line.find(line[open] == '"' ? '"' : '>', open + 1);
+    if (close == std::string::npos) continue;
+    std::string path = line.substr(open + 1, close - open - 1);
+    if (line[open] == '"' || project_folder(path.substr(0, path.find('/')))) {
+      out.project.push_back(path);
     }
   }
   return out;
@@ -78,6 +86,11 @@ TEST(Layering, EveryIncludeIsAllowedByItsFolder) {
         std::string layer = include.substr(0, include.find('/'));
         EXPECT_TRUE(may_include.count(layer) || (unit_test && layer == "tests"))
             << name << " includes " << include;
+        // A plugin knows no other plugin: "plugins/<name>/" only.
+        if (folder == "plugins" && layer == "plugins") {
+          std::string own = name.substr(0, name.find('/', sizeof("plugins")) + 1);
+          EXPECT_EQ(include.rfind(own, 0), 0u) << name << " includes " << include;
+        }
       }
       EXPECT_TRUE(!found.caf || folder == "actors") << name << " includes CAF";
       ++checked;

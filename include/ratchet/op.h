@@ -48,7 +48,8 @@ struct Op {
   std::string response_behavior;  // PATCH: "full", "light" or "diff"
 
   // A client-supplied timestamp: data.last_modified of POST and PUT, or
-  // DELETE ?last_modified= (PROTOCOL.md §2.4 says when it is honoured).
+  // DELETE ?last_modified= (PROTOCOL.md §2.4 says when it is honoured:
+  // resource/request_policy.h, kept_client_timestamp).
   bool has_client_ts = false;
   int64_t client_ts = 0;
   // The querystring, decoded, in order (filters, _sort, _limit, _token, ...).

@@ -65,6 +65,9 @@ struct ResourceType {
   Verbs object_verbs = kGet | kHead | kPut | kPatch | kDelete;
 };
 
+// Extension points a plugin registers. AuthPolicy and RequestHook callables
+// run on the HTTP threads, concurrently: they must be thread-safe.
+
 // An authentication policy (Kinto's multiauth.policies), given Basic
 // credentials: the identifier of the user it recognises (the user id is
 // "<policy name>:<identifier>"), or nullopt when it does not accept them.

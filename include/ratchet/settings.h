@@ -96,7 +96,9 @@ Settings load_settings(const std::string& path, char** environ, const Registry& 
 // it is not one from `min` to `max` (for plugins' key checks).
 int64_t setting_int(const std::string& key, const std::string& value, int64_t min, int64_t max);
 
-// Sets one key from its text form; throws ConfigError naming the key.
+// Sets one key from its text form; throws ConfigError naming the key. What
+// `includes` and `multiauth.policies` name is checked by load_settings,
+// once every key is known.
 void set_setting(Settings& settings, const std::string& key, const std::string& value,
                  const Registry& registry);
 

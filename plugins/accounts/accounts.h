@@ -8,6 +8,7 @@
 // ones too: bcrypt is slow on purpose) are remembered for
 // account_cache_ttl_seconds, and forgotten as soon as the account changes.
 // Settings: account_bcrypt_rounds (12), account_cache_ttl_seconds (30).
+// The policy and its cache are thread-safe.
 #pragma once
 
 #include "ratchet/registry.h"

@@ -4,6 +4,7 @@
 // 8-4-4-4-12. The bucket, and the collection a path names, are created on
 // first use without permission checks, the user becoming their writer; the
 // request then goes on with the real id. Hello shows the id as user.bucket.
+// The hook keeps no state between requests (thread-safe).
 #pragma once
 
 #include "ratchet/registry.h"
