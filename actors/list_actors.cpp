@@ -272,6 +272,9 @@ router_actor::behavior_type router(Router* self, Context* ctx, CommitPool* pool)
         reopen(self, *ctx, *pool, caf::actor_cast<caf::actor_addr>(self->current_sender()), uris);
       },
       [=](stop_atom) {
+        // Parked Ops would wait for a reopen that cannot come.
+        for (auto& p : self->state.parked) p.rp.deliver(Result::of(errors::backend_unavailable()));
+        self->state.parked.clear();
         for (auto& [key, entry] : self->state.lists) self->send(entry.actor, stop_atom::value);
         self->state.lists.clear();
         self->state.keys.clear();

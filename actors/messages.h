@@ -32,7 +32,8 @@ using router_actor = caf::typed_actor<
     // A list actor that was handed `received` Ops and has nothing pending
     // offers to stop; the router stops it unless an Op is on its way.
     caf::reacts_to<idle_atom, ListId, uint64_t>,
-    // Stops every list actor (each commits what it holds), then itself.
+    // Answers parked Ops 503, stops every list actor (each commits what it
+    // holds), then itself.
     caf::reacts_to<stop_atom>>;
 
 // A list actor: the only writer of one list.

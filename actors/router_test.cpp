@@ -216,6 +216,20 @@ TEST_F(RouterTest, StopEndsTheRouterAndEveryListActor) {
   EXPECT_TRUE(refused);
 }
 
+TEST_F(RouterTest, StopAnswersTheParkedOps) {
+  Start();
+  Populate();
+  caf::scoped_actor self{*system_};
+  ASSERT_TRUE(Close(self, {"/buckets/b"}));
+  caf::scoped_actor waiter{*system_};
+  waiter->send(router_, node_op(kPut, "record", kRecords, "r2"));
+  self->send(router_, stop_atom::value);
+  int status = 0;
+  waiter->receive([&](Result& r) { status = r.status; },
+                  caf::after(kDeadline) >> [] { ADD_FAILURE() << "parked Op not answered"; });
+  EXPECT_EQ(status, 503);
+}
+
 TEST_F(RouterTest, IdleListActorStopsAndANewOneServesTheNextOp) {
   Start(/*idle_seconds=*/1);
   Result first = Ask(node_op(kPut, "bucket", "", "b"));
