@@ -19,7 +19,8 @@ constexpr size_t kMaxPatchCopyBytes = 8 * 1024 * 1024;
 // Applies `op`'s patch to `data` and `acl`. `valid_permissions` are the
 // permission names of the object's type. Returns a 400 when the patch does
 // not apply (failed JSON Patch operation, changed id, unknown permission,
-// copies over kMaxPatchCopyBytes).
+// copies over kMaxPatchCopyBytes); `data` and `acl` may then be partly
+// patched, and are to be discarded.
 std::optional<Error> apply_patch(const Op& op, const std::vector<std::string>& valid_permissions,
                                  Json& data, Json& acl);
 
