@@ -1,6 +1,5 @@
 #include "actors/commit_pipeline.h"
 
-#include "actors/messages.h"  // how a Result travels in a reply
 #include "resource/failure.h"
 
 namespace ratchet {
@@ -47,11 +46,11 @@ void CommitPipeline::drain() {
 }
 
 void CommitPipeline::refuse_queued(const Error& error) {
-  if (closing_) closing_->rp.deliver(Result::of(error));
+  if (closing_) closing_->rp(Result::of(error));
   if (!closing_uris_.empty()) port_.reopen(std::move(closing_uris_));
   closing_.reset();
   closing_uris_.clear();
-  for (auto& q : queue_) q.rp.deliver(Result::of(error));
+  for (auto& q : queue_) q.rp(Result::of(error));
   queue_.clear();
 }
 
@@ -90,7 +89,7 @@ void CommitPipeline::handle(Queued q) {
   try {
     uris = writer_.subtrees_to_close(q.op);
   } catch (...) {
-    q.rp.deliver(failure_result("delete planning"));
+    q.rp(failure_result("delete planning"));
     return;
   }
   if (uris.empty()) {
@@ -122,7 +121,7 @@ void CommitPipeline::request_flush() {
 }
 
 void CommitPipeline::deliver(Stage& stage) {
-  for (auto& [rp, result] : stage.answers) rp.deliver(std::move(result));
+  for (auto& [rp, result] : stage.answers) rp(std::move(result));
   if (!stage.reopen.empty()) port_.reopen(std::move(stage.reopen));
   stage = Stage{};
 }

@@ -6,14 +6,14 @@
 // router close their subtrees, the Ops after it waiting meanwhile; a
 // plural DELETE runs on a durable list.
 //
-// A plain class: its actor feeds it what arrives and carries out what it
-// asks through a Port. Not thread-safe: one list actor owns it.
+// A plain class, without CAF: its actor feeds it what arrives and carries
+// out what it asks through a Port (commit_pipeline_test.cpp drives it with a
+// fake one). Not thread-safe: one list actor owns it.
 #pragma once
-
-#include <caf/typed_response_promise.hpp>
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <future>
 #include <optional>
 #include <string>
@@ -27,7 +27,8 @@ namespace ratchet {
 
 class CommitPipeline {
  public:
-  using Reply = caf::typed_response_promise<Result>;
+  // Gives an Op's answer to whoever sent it; called exactly once.
+  using Reply = std::function<void(Result)>;
 
   // What the pipeline asks of its actor.
   class Port {

@@ -93,7 +93,10 @@ list_actor::behavior_type list_behavior(ListActor* self, Context* ctx, CommitPoo
       [=](Op& op) -> caf::result<Result> {
         ++self->state.received;
         auto rp = self->make_response_promise<Result>();
-        guarded([&] { self->state.pipeline->push(rp, std::move(op)); });
+        guarded([&] {
+          self->state.pipeline->push([rp](Result r) mutable { rp.deliver(std::move(r)); },
+                                     std::move(op));
+        });
         return rp;
       },
       // From the actor itself (seq 0: a batch is ready to go) or from the
