@@ -200,7 +200,8 @@ std::string ListWriter::new_id() {
 Result ListWriter::create(const Op& op) {
   std::string id = op.id.empty() ? new_id() : op.id;
   std::string author;
-  StoredObject existing = load_object(id);
+  StoredObject existing;  // a generated id names no object (new_id)
+  if (!op.id.empty()) existing = load_object(id);
   catalog::StoredAcls acls(store_.reader());
   const Permissions& perms = ctx_.permissions;
   auto parent = [&] { return missing_parent(); };

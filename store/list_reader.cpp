@@ -91,11 +91,11 @@ std::vector<std::string> groups_of(const Snapshot& snapshot, std::string_view me
 void each_granted_uri(const Snapshot& snapshot, std::string_view principal,
                       std::string_view uri_prefix,
                       const std::function<bool(std::string_view uri)>& visit) {
-  std::string begin = keys::grants_begin(principal);
-  auto cursor = snapshot.scan(begin + std::string(uri_prefix),
+  size_t uri_at = keys::grants_begin(principal).size();
+  auto cursor = snapshot.scan(keys::grants_begin(principal, uri_prefix),
                               keys::grants_end(principal, uri_prefix), false);
   for (; cursor->valid(); cursor->next()) {
-    if (!visit(cursor->key().substr(begin.size()))) return;
+    if (!visit(cursor->key().substr(uri_at))) return;
   }
 }
 
