@@ -16,11 +16,12 @@
 #include <vector>
 
 #include "store/commit.h"
+#include "store/committer.h"
 #include "store/engine.h"
 
 namespace ratchet {
 
-class CommitPool {
+class CommitPool : public Committer {
  public:
   CommitPool(Engine& engine, bool sync, int threads);
   ~CommitPool();  // finishes the queued commits
@@ -28,7 +29,7 @@ class CommitPool {
   // Writes `commit`; the future tells whether it is durable (false: the
   // engine failed, nothing was applied). `done` runs on a pool thread after
   // the future is ready.
-  std::shared_future<bool> submit(Commit commit, std::function<void()> done);
+  std::shared_future<bool> submit(Commit commit, std::function<void()> done) override;
 
  private:
   struct Job {

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "actors/commit_pipeline.h"
-#include "actors/commit_pool.h"
+#include "store/committer.h"
 #include "actors/messages.h"
 #include "core/list_id.h"
 #include "resource/context.h"
@@ -26,8 +26,8 @@ using ListActor = caf::stateful_actor<ListState, list_actor::base>;
 // What the pipeline asks, done by the actor.
 class ActorPort : public CommitPipeline::Port {
  public:
-  ActorPort(ListActor* self, router_actor router, CommitPool& pool)
-      : self_(self), router_(std::move(router)), pool_(pool) {}
+  ActorPort(ListActor* self, router_actor router, Committer& committer)
+      : self_(self), router_(std::move(router)), committer_(committer) {}
   void flush_later() override;
   void close(const std::vector<std::string>& uris) override;
   void reopen(std::vector<std::string> uris) override;
@@ -36,7 +36,7 @@ class ActorPort : public CommitPipeline::Port {
  private:
   ListActor* self_;
   router_actor router_;
-  CommitPool& pool_;
+  Committer& committer_;
 };
 
 struct ListState {
@@ -54,7 +54,7 @@ void ActorPort::reopen(std::vector<std::string> uris) {
 
 std::shared_future<bool> ActorPort::commit(Commit commit, uint64_t seq) {
   auto me = caf::actor_cast<list_actor>(self_);
-  return pool_.submit(std::move(commit), [me, seq] { caf::anon_send(me, flush_atom::value, seq); });
+  return committer_.submit(std::move(commit), [me, seq] { caf::anon_send(me, flush_atom::value, seq); });
 }
 
 // Answers everything the pipeline holds with `error` and stops.
@@ -70,11 +70,11 @@ void ActorPort::close(const std::vector<std::string>& uris) {
             [self](caf::error&) { fail_and_quit(self, errors::backend_unavailable()); });
 }
 
-list_actor::behavior_type list_behavior(ListActor* self, Context* ctx, CommitPool* pool,
+list_actor::behavior_type list_behavior(ListActor* self, Context* ctx, Committer* committer,
                                         router_actor router, ListId key,
                                         const ResourceType* type) {
   auto& st = self->state;
-  st.port = std::make_unique<ActorPort>(self, router, *pool);
+  st.port = std::make_unique<ActorPort>(self, router, *committer);
   st.pipeline = std::make_unique<CommitPipeline>(*ctx, *type, key.parent, *st.port);
   self->attach_functor([ctx] { ctx->stats.lists_stopped++; });
   auto idle = std::chrono::seconds(ctx->settings.list_idle_seconds);
@@ -100,7 +100,7 @@ list_actor::behavior_type list_behavior(ListActor* self, Context* ctx, CommitPoo
         return rp;
       },
       // From the actor itself (seq 0: a batch is ready to go) or from the
-      // commit pool (seq: that batch is durable).
+      // committer (seq: that batch is durable).
       [=](flush_atom, uint64_t seq) {
         guarded([&] { self->state.pipeline->flush(seq); });
       },
@@ -160,7 +160,7 @@ bool closed(const RouterState& st, const std::string& parent) {
   return st.closing.count(parent) > 0;
 }
 
-void dispatch(Router* self, Context& ctx, CommitPool& pool,
+void dispatch(Router* self, Context& ctx, Committer& committer,
               caf::typed_response_promise<Result>& rp, Op& op) {
   auto& st = self->state;
   ListId key{op.parent, op.resource};
@@ -171,7 +171,7 @@ void dispatch(Router* self, Context& ctx, CommitPool& pool,
       rp.deliver(Result::of(errors::unknown_url()));
       return;
     }
-    auto actor = self->spawn(list_behavior, &ctx, &pool, caf::actor_cast<router_actor>(self),
+    auto actor = self->spawn(list_behavior, &ctx, &committer, caf::actor_cast<router_actor>(self),
                              key, type);
     self->monitor(actor);
     ctx.stats.lists_started++;
@@ -189,7 +189,7 @@ void forget(RouterState& st, std::map<ListId, RouterState::Entry>::iterator it) 
 }
 
 // Subtrees may take writes again: parked Ops go to (new) list actors.
-void reopen(Router* self, Context& ctx, CommitPool& pool, const caf::actor_addr& closer,
+void reopen(Router* self, Context& ctx, Committer& committer, const caf::actor_addr& closer,
             const std::vector<std::string>& uris) {
   auto& st = self->state;
   auto& mine = st.closers[closer];
@@ -206,12 +206,12 @@ void reopen(Router* self, Context& ctx, CommitPool& pool, const caf::actor_addr&
     if (closed(st, p.op.parent)) {
       st.parked.push_back(std::move(p));
     } else {
-      dispatch(self, ctx, pool, p.rp, p.op);
+      dispatch(self, ctx, committer, p.rp, p.op);
     }
   }
 }
 
-router_actor::behavior_type router(Router* self, Context* ctx, CommitPool* pool) {
+router_actor::behavior_type router(Router* self, Context* ctx, Committer* committer) {
   self->set_down_handler([=](caf::down_msg& down) {
     auto& st = self->state;
     auto key = st.keys.find(down.source);
@@ -224,7 +224,7 @@ router_actor::behavior_type router(Router* self, Context* ctx, CommitPool* pool)
     auto closer = st.closers.find(down.source);
     if (closer != st.closers.end()) {
       std::vector<std::string> uris(closer->second.begin(), closer->second.end());
-      reopen(self, *ctx, *pool, down.source, uris);
+      reopen(self, *ctx, *committer, down.source, uris);
     }
   });
   return {
@@ -233,7 +233,7 @@ router_actor::behavior_type router(Router* self, Context* ctx, CommitPool* pool)
         if (closed(self->state, op.parent)) {
           self->state.parked.push_back({rp, std::move(op)});
         } else {
-          dispatch(self, *ctx, *pool, rp, op);
+          dispatch(self, *ctx, *committer, rp, op);
         }
         return rp;
       },
@@ -272,7 +272,7 @@ router_actor::behavior_type router(Router* self, Context* ctx, CommitPool* pool)
         return rp;
       },
       [=](reopen_atom, const std::vector<std::string>& uris) {
-        reopen(self, *ctx, *pool, caf::actor_cast<caf::actor_addr>(self->current_sender()), uris);
+        reopen(self, *ctx, *committer, caf::actor_cast<caf::actor_addr>(self->current_sender()), uris);
       },
       [=](stop_atom) {
         // Parked Ops would wait for a reopen that cannot come.
@@ -297,8 +297,8 @@ router_actor::behavior_type router(Router* self, Context* ctx, CommitPool* pool)
 
 }  // namespace
 
-router_actor spawn_router(caf::actor_system& system, Context& ctx, CommitPool& pool) {
-  return system.spawn(router, &ctx, &pool);
+router_actor spawn_router(caf::actor_system& system, Context& ctx, Committer& committer) {
+  return system.spawn(router, &ctx, &committer);
 }
 
 }  // namespace ratchet

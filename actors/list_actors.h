@@ -7,7 +7,8 @@
 //
 // A list actor drives its list's CommitPipeline (commit_pipeline.h): every
 // write waiting in its mailbox goes into one store batch (group commit: a
-// flush message queued behind them), committed on a CommitPool while the
+// flush message queued behind them), committed through a Committer (the CommitPool, or in a cluster the
+// shard's log) while the
 // next batch is built; each requester is answered once its batch is durable.
 //
 // Their interfaces, router_actor and list_actor, are in messages.h.
@@ -18,8 +19,8 @@
 namespace ratchet {
 
 struct Context;
-class CommitPool;
+class Committer;
 
-router_actor spawn_router(caf::actor_system& system, Context& ctx, CommitPool& pool);
+router_actor spawn_router(caf::actor_system& system, Context& ctx, Committer& committer);
 
 }  // namespace ratchet

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "cluster/log_entry.h"
 #include "core/list_id.h"
 #include "ratchet/op.h"
 
@@ -18,6 +19,14 @@ using reopen_atom = caf::atom_constant<caf::atom("reopen")>;
 using flush_atom = caf::atom_constant<caf::atom("flush")>;
 using idle_atom = caf::atom_constant<caf::atom("idle")>;
 using stop_atom = caf::atom_constant<caf::atom("stop")>;
+// Between nodes (actors/cluster_peer.h, cluster/transport.h).
+using entries_atom = caf::atom_constant<caf::atom("entries")>;
+using ack_atom = caf::atom_constant<caf::atom("ack")>;
+using join_atom = caf::atom_constant<caf::atom("join")>;
+using copy_needed_atom = caf::atom_constant<caf::atom("copyneed")>;
+using copy_request_atom = caf::atom_constant<caf::atom("copyreq")>;
+using copy_chunk_atom = caf::atom_constant<caf::atom("copychunk")>;
+using watch_atom = caf::atom_constant<caf::atom("watch")>;
 
 // The router: owns the map from a list to its actor (list_actors.h).
 using router_actor = caf::typed_actor<
@@ -77,9 +86,15 @@ typename Inspector::result_type inspect(Inspector& f, Result& x) {
            x.total, x.alert, x.cache_expires);
 }
 
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, LogEntry& x) {
+  return f(caf::meta::type_name("LogEntry"), x.epoch, x.seq, x.commit);
+}
+
 // Registers the types above with an actor system configuration.
 inline void add_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<ListId>("ratchet::ListId");
+  cfg.add_message_type<LogEntry>("ratchet::LogEntry");
   cfg.add_message_type<Op>("ratchet::Op");
   cfg.add_message_type<Result>("ratchet::Result");
 }

@@ -1,14 +1,19 @@
 #include "actors/node.h"
 
+#include <caf/io/all.hpp>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <atomic>
 #include <mutex>
 #include <thread>
 #include <shared_mutex>
 #include <unordered_map>
 
+#include "actors/cluster_peer.h"
 #include "actors/commit_pool.h"
+#include "cluster/etcd_client.h"
+#include "cluster/member.h"
 #include "resource/context.h"
 #include "actors/list_actors.h"
 #include "resource/failure.h"
@@ -25,8 +30,16 @@
 namespace ratchet {
 namespace {
 
+constexpr int kForwardedReaders = 16;  // threads that answer reads forwarded to a primary
+
 caf::actor_system_config& configure(caf::actor_system_config& cfg, const Settings& settings) {
   add_message_types(cfg);
+  if (settings.clustered()) {
+    cfg.load<caf::io::middleman>();
+    // Without heartbeats a paused peer is never noticed (notes/CLUSTER.md §2).
+    cfg.set("middleman.heartbeat-interval", caf::timespan{std::chrono::milliseconds(100)});
+    cfg.set("middleman.connection-timeout", caf::timespan{std::chrono::seconds(1)});
+  }
   // The HTTP threads do most of the work; on a 2-core machine one scheduler
   // thread measured faster than two (fewer cross-thread wake-ups).
   int threads = settings.actor_threads > 0
@@ -43,16 +56,111 @@ struct Node::Impl {
       : engine(std::move(engine_)),
         ctx{registry, settings, *engine},
         commits(*engine, settings.storage_fsync, settings.commit_threads),
-        system(configure(cfg, settings)),
-        router(spawn_router(system, ctx, commits)) {}
+        system(configure(cfg, settings)) {
+    if (settings.clustered()) {
+      join_cluster();
+    } else {
+      router = spawn_router(system, ctx, commits);
+    }
+  }
 
   ~Impl() {
     spdlog::debug("write path: {} ops routed, {} committed in {} batches",
                  ctx.stats.ops_routed.load(), ctx.stats.ops_committed.load(),
                  ctx.stats.batches_committed.load());
-    caf::anon_send(router, stop_atom::value);
+    if (member) member->stop();
+    stop_router();
+    for (auto& reader : readers) caf::anon_send_exit(reader, caf::exit_reason::user_shutdown);
+    if (peer) peer->stop();
     std::lock_guard<std::mutex> lock(pool_mutex);
     bridges.clear();
+  }
+
+  // The node takes its part in the cluster: list actors run only while it
+  // is the shard's primary; Ops that reach it as primary from other nodes
+  // are served by `serve`.
+  void join_cluster() {
+    const Settings& s = ctx.settings;
+    etcd = std::make_unique<EtcdClient>(s.cluster_etcd);
+    peer = std::make_unique<ClusterPeer>(system, s.cluster_node_id, s.cluster_advertise);
+    member = std::make_unique<Member>(
+        s, *etcd, *engine, *peer,
+        Member::Hooks{[this] { start_router(); }, [this] { stop_router(); },
+                      [this] { ctx.membership_version++; }});
+    for (int i = 0; i < kForwardedReaders; ++i) {
+      readers.push_back(system.spawn<caf::detached>([this](caf::event_based_actor*) {
+        return caf::behavior{[this](Op& op) { return execute_here(op); }};
+      }));
+    }
+    peer->start(*member, [this](caf::typed_response_promise<Result> rp, Op op) {
+      serve(std::move(rp), std::move(op));
+    });
+    member->start();
+  }
+
+  void start_router() {
+    ctx.membership_version++;  // replicated writes may have changed groups
+    std::lock_guard<std::mutex> lock(router_mutex);
+    router = spawn_router(system, ctx, *member);
+  }
+
+  void stop_router() {
+    router_actor r;
+    {
+      std::lock_guard<std::mutex> lock(router_mutex);
+      std::swap(r, router);
+    }
+    if (r) caf::anon_send(r, stop_atom::value);
+  }
+
+  router_actor current_router() {
+    std::lock_guard<std::mutex> lock(router_mutex);
+    return router;
+  }
+
+  // An Op forwarded by another node to this one as the shard's primary.
+  void serve(caf::typed_response_promise<Result> rp, Op op) {
+    router_actor r = current_router();
+    if (!r) {
+      rp.deliver(Result::of(errors::backend_unavailable()));
+    } else if (op.verb == kGet || op.verb == kHead) {
+      rp.delegate(readers[next_reader++ % readers.size()], std::move(op));
+    } else {
+      rp.delegate(r, std::move(op));
+    }
+  }
+
+  // Ops for the shard's primary, wherever it is: reads are answered here
+  // unless they must see what only the primary knows.
+  Result execute(const Op& op) {
+    bool read = op.verb == kGet || op.verb == kHead;
+    if (member && !(read && ctx.settings.cluster_read == "local") && !current_router()) {
+      return forward(op);
+    }
+    return execute_here(op);
+  }
+
+  Result forward(const Op& op) {
+    auto route = member->route();
+    if (route.kind != Member::Route::Kind::kRemote) return Result::of(errors::backend_unavailable());
+    auto timeout = std::chrono::seconds(ctx.settings.cluster_lease_seconds + 1);
+    return peer->forward(route.node, op, timeout);
+  }
+
+  Result execute_here(const Op& op) {
+    if (op.verb != kGet && op.verb != kHead) return ask(op);
+    try {
+      for (int attempt = 0; attempt < 2; ++attempt) {
+        auto snapshot = engine->snapshot();
+        if (auto result = read(ctx, *snapshot, op)) return std::move(*result);
+        // The list has no timestamp yet: its writer assigns and persists one.
+        Result touched = ask(op);
+        if (touched.status >= 400) return touched;
+      }
+    } catch (...) {
+      return failure_result("read");
+    }
+    return Result::of(errors::internal());
   }
 
   // Blocking actors that wait for replies on behalf of calling threads. They
@@ -74,11 +182,14 @@ struct Node::Impl {
     bridges.push_back(std::move(bridge));
   }
 
+  // A write, by this node's list actors (or the primary's, in a cluster).
   Result ask(const Op& op) {
+    router_actor r = current_router();
+    if (!r) return member ? forward(op) : Result::of(errors::backend_unavailable());
     BlockingWait waiting;  // for the commit
     auto bridge = acquire();
     Result out;
-    (*bridge)->request(router, caf::infinite, op)
+    (*bridge)->request(r, caf::infinite, op)
         .receive([&](Result& r) { out = std::move(r); },
                  [&](caf::error& err) {
                    spdlog::error("list actor failed: {}", system.render(err));
@@ -91,9 +202,17 @@ struct Node::Impl {
   std::unique_ptr<Engine> engine;
   Context ctx;
   CommitPool commits;  // outlives the actors that use it
+  // In a cluster (declared before the actor system, which waits for the
+  // actors that use them when it is destroyed).
+  std::unique_ptr<EtcdClient> etcd;
+  std::unique_ptr<ClusterPeer> peer;
+  std::unique_ptr<Member> member;
   caf::actor_system_config cfg;
   caf::actor_system system;
-  router_actor router;
+  std::mutex router_mutex;
+  router_actor router;  // none while a cluster node is not the primary
+  std::vector<caf::actor> readers;  // answer reads forwarded to this primary
+  std::atomic<size_t> next_reader{0};
   std::mutex pool_mutex;
   std::vector<std::unique_ptr<caf::scoped_actor>> bridges;
   std::shared_mutex principals_mutex;
@@ -109,21 +228,7 @@ Node::Node(const Registry& registry, const Settings& settings, std::unique_ptr<E
 
 Node::~Node() = default;
 
-Result Node::execute(const Op& op) {
-  if (op.verb != kGet && op.verb != kHead) return impl_->ask(op);
-  try {
-    for (int attempt = 0; attempt < 2; ++attempt) {
-      auto snapshot = impl_->engine->snapshot();
-      if (auto result = read(impl_->ctx, *snapshot, op)) return std::move(*result);
-      // The list has no timestamp yet: its writer assigns and persists one.
-      Result touched = impl_->ask(op);
-      if (touched.status >= 400) return touched;
-    }
-  } catch (...) {
-    return failure_result("read");
-  }
-  return Result::of(errors::internal());
-}
+Result Node::execute(const Op& op) { return impl_->execute(op); }
 
 Result Node::list_permissions(const Op& op) {
   try {
@@ -168,6 +273,14 @@ bool Node::store_healthy() {
 }
 
 void Node::begin_shutdown() { impl_->ctx.stopping = true; }
+
+bool Node::clustered() const { return impl_->member != nullptr; }
+
+bool Node::cluster_healthy() const { return !impl_->member || impl_->member->healthy(); }
+
+std::string Node::cluster_status() const {
+  return impl_->member ? impl_->member->status().dump() : std::string();
+}
 
 const WriteStats& Node::stats() const { return impl_->ctx.stats; }
 const Registry& Node::registry() const { return impl_->ctx.registry; }

@@ -1,6 +1,8 @@
 // A ratchet node: the object tree behind one interface. Reads are answered
 // from a store snapshot on the calling thread; writes go to the actor that
-// owns the target list (through the router) and return once committed.
+// owns the target list (through the router) and return once committed. In a
+// cluster, Ops go to the shard's primary (this node or another); reads too,
+// unless cluster_read = local.
 // CAF stays inside node.cpp.
 //
 // Thread-safety: every method may be called from any number of threads.
@@ -55,6 +57,13 @@ class Node : public Objects {
   // 503 errno 201, as do those that start afterwards. Other reads and writes
   // are not affected.
   void begin_shutdown();
+
+  // In a cluster (settings.clustered()): whether this node holds its lease
+  // and, as primary, has enough copies in sync; and its view of the cluster
+  // as a JSON object (cluster/member.h). Single node: true and "".
+  bool clustered() const;
+  bool cluster_healthy() const;
+  std::string cluster_status() const;
 
   const WriteStats& stats() const;
   const Registry& registry() const;

@@ -24,10 +24,10 @@ LiveCallback live_printer(std::ostream& err) {
 }
 
 int single(const Options& o, std::ostream& out, std::ostream& err) {
-  Side side = prepare_side(o.url, o, err);
+  Side side = prepare_side(o.urls, o, err);
   Stats stats = side.run(plan_from(o), o.quiet ? LiveCallback() : live_printer(err));
   side.finish(o.keep);
-  RunInfo info = RunInfo::from(o, o.url.str(), side.prefilled);
+  RunInfo info = RunInfo::from(o, describe(o.urls), side.prefilled);
   if (o.json) {
     out << json_report(info, stats).dump(2) << "\n";
   } else {
@@ -37,8 +37,8 @@ int single(const Options& o, std::ostream& out, std::ostream& err) {
 }
 
 int compare(const Options& o, std::ostream& out, std::ostream& err) {
-  Side a = prepare_side(o.url, o, err);
-  Side b = prepare_side(*o.compare, o, err);
+  Side a = prepare_side(o.urls, o, err);
+  Side b = prepare_side(o.compare, o, err);
   int rounds = round_count(o.duration, o.round);
   RoundCallback each;
   if (!o.quiet) {
@@ -52,18 +52,18 @@ int compare(const Options& o, std::ostream& out, std::ostream& err) {
   CompareResult result = alternate(a, b, plan_from(o), rounds, each);
   a.finish(o.keep);
   b.finish(o.keep);
-  RunInfo info = RunInfo::from(o, o.url.str(), a.prefilled);
+  RunInfo info = RunInfo::from(o, describe(o.urls), a.prefilled);
   if (o.json) {
-    out << compare_json(info, o.compare->str(), result).dump(2) << "\n";
+    out << compare_json(info, describe(o.compare), result).dump(2) << "\n";
   } else {
-    out << compare_table(info, o.compare->str(), result);
+    out << compare_table(info, describe(o.compare), result);
   }
   return result.a.errors + result.b.errors > 0 ? 1 : 0;
 }
 
 int scale(const Options& o, std::ostream& out, std::ostream& err) {
   std::vector<ScaleRow> rows = measure_scale(o, err);
-  RunInfo info = RunInfo::from(o, o.url.str(), 0);
+  RunInfo info = RunInfo::from(o, describe(o.urls), 0);
   if (o.json) {
     out << scale_json(info, o.limit, rows).dump(2) << "\n";
   } else {
@@ -76,12 +76,12 @@ int scale(const Options& o, std::ostream& out, std::ostream& err) {
 
 int suite(const Options& o, std::ostream& out, std::ostream& err) {
   std::vector<SuiteRow> rows = run_suite(o, err);
-  RunInfo info = RunInfo::from(o, o.url.str(), 0);
-  nlohmann::json results = suite_json(info, o.compare->str(), rows);
+  RunInfo info = RunInfo::from(o, describe(o.urls), 0);
+  nlohmann::json results = suite_json(info, describe(o.compare), rows);
   if (o.json) {
     out << results.dump(2) << "\n";
   } else {
-    out << suite_table(info, o.compare->str(), rows);
+    out << suite_table(info, describe(o.compare), rows);
   }
   std::ofstream file(o.out);
   file << results.dump(2) << "\n";
@@ -99,7 +99,7 @@ int run_command(const Options& o, std::ostream& out, std::ostream& err) {
   try {
     if (o.workload == "scale") return scale(o, out, err);
     if (o.workload == "suite") return suite(o, out, err);
-    if (o.compare) return compare(o, out, err);
+    if (!o.compare.empty()) return compare(o, out, err);
     return single(o, out, err);
   } catch (const TransportError& e) {
     err << "ratchet-bench: cannot reach the server: " << e.what() << "\n";

@@ -67,9 +67,11 @@ int64_t parse_etag(const std::string& etag) {
   return std::stoll(digits);
 }
 
-Fixture set_up(const Url& url, const Options& options) {
+Fixture set_up(const std::vector<Url>& urls, const Options& options) {
+  const Url& url = urls.front();
   Fixture f;
   f.url = url;
+  f.nodes = urls;
   f.timeout = options.timeout;
   f.prefill_connections = options.prefill_connections;
   f.collection = options.collection;

@@ -24,7 +24,8 @@ struct RecordRef {
 };
 
 struct Fixture {
-  Url url;
+  Url url;                                  // where set-up happens: nodes[0]
+  std::vector<Url> nodes;                   // the load's servers (one unless a cluster)
   bool kinto = true;                        // false: raw HTTP target
   int batch_max = 25;                       // hello's settings.batch_max_requests (0: unlimited)
   std::vector<std::string> authorizations;  // "Basic ..." per user
@@ -40,13 +41,16 @@ struct Fixture {
   std::string records_path() const;
   // The same under the base path: a request target.
   std::string records_target() const { return url.target(records_path()); }
+  // The server of session (and connection) `index`.
+  const Url& node(int index) const { return nodes[static_cast<size_t>(index) % nodes.size()]; }
   // Sub-requests per batch request.
   int batch_chunk() const { return batch_max > 0 ? batch_max : 100; }
 };
 
-// Reads the hello of `url` and, on a Kinto server, makes users, bucket and
-// collection. Throws TransportError or ProtocolError with a clear message.
-Fixture set_up(const Url& url, const Options& options);
+// Reads the hello of the first of `urls` (the nodes of one server) and, on a
+// Kinto server, makes users, bucket and collection there. Throws
+// TransportError or ProtocolError with a clear message.
+Fixture set_up(const std::vector<Url>& urls, const Options& options);
 
 // Adds records until there are `count`, through batch requests, showing a
 // progress bar on stderr unless `quiet`. Nothing on a raw target.

@@ -132,8 +132,10 @@ ParseOutcome parse_options(const std::vector<std::string>& args) {
   std::string url = "http://127.0.0.1:8888/v1", compare, duration = "10s", warmup = "2s",
               timeout = "10s", round = "2s", mix, sizes;
   app.add_option("workload", o.workload, "what to run (see below)")->required();
-  app.add_option("--url", url, "server under test")->capture_default_str();
-  app.add_option("--compare", compare, "a second server: run the same workload on both in alternating rounds");
+  app.add_option("--url", url, "server under test; a comma-separated list of nodes spreads the connections "
+                 "over them (set-up on the first)")->capture_default_str();
+  app.add_option("--compare", compare, "a second server (or list of nodes): run the same workload on both in "
+                 "alternating rounds");
   app.add_option("-c,--connections", o.connections, "keep-alive connections")->capture_default_str();
   app.add_option("-r,--rate", o.rate, "open loop: total requests per second (default: closed loop)");
   auto* threads = app.add_option("-t,--threads", o.threads, "client threads")->capture_default_str();
@@ -172,11 +174,11 @@ ParseOutcome parse_options(const std::vector<std::string>& args) {
     return error("unknown workload '" + o.workload + "'; choose one of " + join(workload_names()) +
                  ", scale, suite");
   std::string why;
-  auto parsed_url = parse_url(url, &why);
-  if (!parsed_url) return error("--url: " + why);
-  o.url = *parsed_url;
+  auto parsed_urls = parse_url_list(url, &why);
+  if (!parsed_urls) return error("--url: " + why);
+  o.urls = *parsed_urls;
   if (!compare.empty()) {
-    auto other = parse_url(compare, &why);
+    auto other = parse_url_list(compare, &why);
     if (!other) return error("--compare: " + why);
     o.compare = *other;
     if (o.workload == "scale") return error("scale does not take --compare");

@@ -16,8 +16,8 @@ namespace bench {
 
 struct Options {
   std::string workload;                // a name from workload_names(), "scale" or "suite"
-  Url url;                             // --url
-  std::optional<Url> compare;          // --compare
+  std::vector<Url> urls;               // --url: set-up on the first, the load spread over all
+  std::vector<Url> compare;            // --compare, the same way; empty: no comparison
   int connections = 16;
   double rate = 0;                     // requests/s; 0 = closed loop
   int threads = 2;

@@ -27,7 +27,8 @@ struct Window {
 
 // One connection and the operation it is carrying.
 struct Slot {
-  explicit Slot(const Endpoint& e, Session* s) : connection(e), session(s) {}
+  explicit Slot(const Endpoint& e, Session* s) : endpoint(e), connection(e), session(s) {}
+  const Endpoint& endpoint;
   Connection connection;
   Session* session;
   bool busy = false;
@@ -44,9 +45,8 @@ struct Slot {
 
 class Worker {
  public:
-  Worker(const Endpoint& endpoint, std::vector<Session*> sessions, const LoadPlan& plan)
-      : plan_(plan), authority_(endpoint.authority) {
-    for (Session* s : sessions) slots_.push_back(std::make_unique<Slot>(endpoint, s));
+  Worker(std::vector<std::unique_ptr<Slot>> slots, const LoadPlan& plan)
+      : plan_(plan), slots_(std::move(slots)) {
     epoll_ = epoll_create1(EPOLL_CLOEXEC);
     if (epoll_ < 0) throw std::runtime_error("epoll_create1 failed");
   }
@@ -73,7 +73,6 @@ class Worker {
   void wait(Clock::time_point until);
 
   const LoadPlan& plan_;
-  std::string authority_;
   std::vector<std::unique_ptr<Slot>> slots_;
   int epoll_;
   Window window_;
@@ -139,7 +138,7 @@ void Worker::connect_all(Clock::time_point deadline) {
 
 void Worker::send(Slot& slot, Request request, Clock::time_point latency_from, Clock::time_point now) {
   slot.busy = true;
-  slot.bytes = request.serialize(authority_, "");
+  slot.bytes = request.serialize(slot.endpoint.authority, "");
   slot.method = request.method;
   slot.req_start = latency_from;
   slot.deadline = now + seconds(plan_.timeout);
@@ -293,14 +292,15 @@ void Worker::run(const Window& window, std::optional<OpenLoopSchedule> schedule)
 
 }  // namespace
 
-Stats run_load(const Endpoint& endpoint, std::vector<std::unique_ptr<Session>>& sessions,
+Stats run_load(const std::vector<Endpoint>& endpoints, std::vector<std::unique_ptr<Session>>& sessions,
                const LoadPlan& plan, const LiveCallback& live) {
   int threads = std::max(1, std::min<int>(plan.threads, static_cast<int>(sessions.size())));
   std::vector<std::unique_ptr<Worker>> workers;
   for (int t = 0; t < threads; ++t) {
-    std::vector<Session*> mine;
-    for (size_t i = t; i < sessions.size(); i += threads) mine.push_back(sessions[i].get());
-    workers.push_back(std::make_unique<Worker>(endpoint, mine, plan));
+    std::vector<std::unique_ptr<Slot>> mine;
+    for (size_t i = t; i < sessions.size(); i += threads)
+      mine.push_back(std::make_unique<Slot>(endpoints[i % endpoints.size()], sessions[i].get()));
+    workers.push_back(std::make_unique<Worker>(std::move(mine), plan));
   }
   std::latch connected(threads);
   std::atomic<int64_t> start_ns{0};

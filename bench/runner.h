@@ -1,5 +1,6 @@
-// Runs sessions against one server: each of `threads` workers drives its
-// share of the keep-alive connections from one epoll loop.
+// Runs sessions against one server, or the nodes of a cluster: each of
+// `threads` workers drives its share of the keep-alive connections from one
+// epoll loop.
 //
 // Closed loop: every connection starts its next operation as soon as the
 // previous one ends. Open loop (rate > 0): operations start at the intended
@@ -37,10 +38,10 @@ struct LoadPlan {
 // and whether the warmup is still on.
 using LiveCallback = std::function<void(double elapsed, uint64_t responses, uint64_t errors, bool warming)>;
 
-// Runs one session per connection (sessions.size() connections). Sessions
-// keep their state afterwards, so a later run continues where this one
-// stopped.
-Stats run_load(const Endpoint& endpoint, std::vector<std::unique_ptr<Session>>& sessions,
+// Runs one session per connection (sessions.size() connections); session i
+// talks to endpoints[i % endpoints.size()]. Sessions keep their state
+// afterwards, so a later run continues where this one stopped.
+Stats run_load(const std::vector<Endpoint>& endpoints, std::vector<std::unique_ptr<Session>>& sessions,
                const LoadPlan& plan, const LiveCallback& live = {});
 
 }  // namespace bench

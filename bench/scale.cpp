@@ -11,7 +11,7 @@
 namespace bench {
 namespace {
 
-Stats measure(const Endpoint& endpoint, const Options& options, const Fixture& fixture,
+Stats measure(const std::vector<Endpoint>& endpoints, const Options& options, const Fixture& fixture,
               const std::string& workload, int64_t since) {
   Options o = options;
   o.workload = workload;
@@ -19,18 +19,16 @@ Stats measure(const Endpoint& endpoint, const Options& options, const Fixture& f
   std::vector<std::unique_ptr<Session>> sessions;
   uint64_t seed = options.seed ? options.seed : 1;
   for (int i = 0; i < o.connections; ++i) sessions.push_back(w->session(i, seed + static_cast<uint64_t>(i)));
-  return run_load(endpoint, sessions, plan_from(o));
+  return run_load(endpoints, sessions, plan_from(o));
 }
 
 }  // namespace
 
 std::vector<ScaleRow> measure_scale(const Options& options, std::ostream& err) {
-  Endpoint endpoint;
-  std::string error;
-  if (!resolve(options.url, &endpoint, &error)) throw TransportError(error);
-  Fixture fixture = set_up(options.url, options);
+  std::vector<Endpoint> endpoints = resolve_all(options.urls);
+  Fixture fixture = set_up(options.urls, options);
   if (!fixture.kinto)
-    throw std::invalid_argument("scale needs a Kinto server; " + options.url.str() + " has no http_api_version");
+    throw std::invalid_argument("scale needs a Kinto server; " + fixture.url.str() + " has no http_api_version");
   std::vector<ScaleRow> rows;
   try {
     for (int64_t size : options.sizes) {
@@ -38,10 +36,10 @@ std::vector<ScaleRow> measure_scale(const Options& options, std::ostream& err) {
       prefill(fixture, size, options.quiet);
       ScaleRow row;
       row.records = size;
-      row.read_list = measure(endpoint, options, fixture, "read-list", 0);
+      row.read_list = measure(endpoints, options, fixture, "read-list", 0);
       err << "scale: " << size << " records: read-list " << static_cast<int64_t>(row.read_list.requests_per_second())
           << " req/s\n";
-      row.sync = measure(endpoint, options, fixture, "sync", list_timestamp(fixture));
+      row.sync = measure(endpoints, options, fixture, "sync", list_timestamp(fixture));
       err << "scale: " << size << " records: sync " << row.sync.operations_per_second() << " polls/s, "
           << static_cast<int64_t>(row.sync.requests_per_second()) << " pages/s\n";
       rows.push_back(std::move(row));

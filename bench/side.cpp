@@ -9,7 +9,7 @@
 namespace bench {
 
 Stats Side::run(const LoadPlan& plan, const LiveCallback& live) {
-  return run_load(endpoint, sessions, plan, live);
+  return run_load(endpoints, sessions, plan, live);
 }
 
 void Side::finish(bool keep) {
@@ -26,11 +26,19 @@ LoadPlan plan_from(const Options& o) {
   return plan;
 }
 
-Side prepare_side(const Url& url, const Options& options, std::ostream& err) {
-  Side side;
+std::vector<Endpoint> resolve_all(const std::vector<Url>& urls) {
+  std::vector<Endpoint> endpoints(urls.size());
   std::string error;
-  if (!resolve(url, &side.endpoint, &error)) throw TransportError(error);
-  side.fixture = std::make_unique<Fixture>(set_up(url, options));
+  for (size_t i = 0; i < urls.size(); ++i)
+    if (!resolve(urls[i], &endpoints[i], &error)) throw TransportError(error);
+  return endpoints;
+}
+
+Side prepare_side(const std::vector<Url>& urls, const Options& options, std::ostream& err) {
+  const Url& url = urls.front();
+  Side side;
+  side.endpoints = resolve_all(urls);
+  side.fixture = std::make_unique<Fixture>(set_up(urls, options));
   Fixture& f = *side.fixture;
   static std::set<std::string> noted;  // say it once per server
   if (!f.kinto && noted.insert(url.str()).second) {

@@ -18,8 +18,8 @@ std::vector<SuiteRow> run_suite(const Options& options, std::ostream& err) {
     err << "suite: " << name << "\n";
     err.flush();
     try {
-      Side a = prepare_side(o.url, o, err);
-      Side b = prepare_side(*o.compare, o, err);
+      Side a = prepare_side(o.urls, o, err);
+      Side b = prepare_side(o.compare, o, err);
       row.result = alternate(a, b, plan_from(o), round_count(o.duration, o.round));
       a.finish(o.keep);
       b.finish(o.keep);

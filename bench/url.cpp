@@ -1,6 +1,7 @@
 #include "bench/url.h"
 
 #include <charconv>
+#include <sstream>
 
 namespace bench {
 
@@ -40,6 +41,33 @@ std::optional<Url> parse_url(const std::string& text, std::string* error) {
   while (!path.empty() && path.back() == '/') path.pop_back();
   url.base = path;
   return url;
+}
+
+std::optional<std::vector<Url>> parse_url_list(const std::string& text, std::string* error) {
+  std::vector<Url> urls;
+  std::stringstream in(text);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    auto url = parse_url(item, error);
+    if (!url) return std::nullopt;
+    if (!urls.empty() && url->base != urls.front().base) {
+      if (error) *error = "'" + item + "' has another path than '" + urls.front().str() +
+                          "' (the nodes of a list must serve the same API path)";
+      return std::nullopt;
+    }
+    urls.push_back(*url);
+  }
+  if (urls.empty() || text.back() == ',') {
+    if (error) *error = "'" + text + "' is not a comma-separated list of URLs (an entry is empty)";
+    return std::nullopt;
+  }
+  return urls;
+}
+
+std::string describe(const std::vector<Url>& urls) {
+  std::string text = urls.front().str();
+  if (urls.size() > 1) text += " + " + std::to_string(urls.size() - 1) + " more";
+  return text;
 }
 
 std::optional<std::string> same_server_target(const Url& url, const std::string& absolute) {

@@ -169,7 +169,7 @@ class Update : public BasicSession {
 class Sync : public BasicSession {
  public:
   Sync(const Fixture& f, int index, uint64_t seed, int64_t since)
-      : BasicSession(f, index, seed), since_(since) {}
+      : BasicSession(f, index, seed), node_(f.node(index)), since_(since) {}
   Request begin() override {
     pages_ = 0;
     std::string target = f_.records_target() + "?_sort=-last_modified";
@@ -185,7 +185,7 @@ class Sync : public BasicSession {
       if (ts > 0) since_ = ts;
       return step;
     }
-    auto target = same_server_target(f_.url, next_page);
+    auto target = same_server_target(node_, next_page);
     if (!target) {
       step.success = false;
       step.error_kind = "Next-Page on another server";
@@ -201,6 +201,7 @@ class Sync : public BasicSession {
   }
 
  private:
+  const Url& node_;  // the server of this session's connection, which Next-Page names
   int64_t since_;
   int pages_ = 0;
 };

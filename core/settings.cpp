@@ -101,6 +101,20 @@ const std::map<std::string, Setter>& fixed_keys() {
       {"actor_threads", num(&Settings::actor_threads, 0, 256)},
       {"commit_threads", num(&Settings::commit_threads, 1, 256)},
       {"list_idle_seconds", num(&Settings::list_idle_seconds, 1, 86400)},
+      {"cluster_etcd", list(&Settings::cluster_etcd)},
+      {"cluster_node_id", str(&Settings::cluster_node_id)},
+      {"cluster_advertise", str(&Settings::cluster_advertise)},
+      {"cluster_shards", num(&Settings::cluster_shards, 1, 1)},
+      {"cluster_replicas", num(&Settings::cluster_replicas, 1, 64)},
+      {"cluster_min_insync", num(&Settings::cluster_min_insync, 1, 64)},
+      {"cluster_lease_seconds", num(&Settings::cluster_lease_seconds, 2, 3600)},
+      {"cluster_replica_timeout_ms", num(&Settings::cluster_replica_timeout_ms, 10, 3600000)},
+      {"cluster_log_bytes", num(&Settings::cluster_log_bytes, 0, kMax)},
+      {"cluster_read", one_of(&Settings::cluster_read, {"primary", "local"})},
+      {"cluster_read_principals",
+       [](Settings& s, const std::string&, const std::string& v) {
+         s.principals["cluster_read"] = to_list(v);
+       }},
       {"paginate_by", num(&Settings::paginate_by, 0, kMax)},
       {"storage_max_fetch_size", num(&Settings::storage_max_fetch_size, 1, kMax)},
       {"batch_max_requests", num(&Settings::batch_max_requests, 0, kMax)},
@@ -250,6 +264,22 @@ Registry with_every_plugin(const Registry& registry) {
   return all;
 }
 
+// A cluster node needs a name and an address its peers reach.
+void check_cluster(const Settings& s) {
+  if (!s.clustered()) return;
+  if (s.cluster_node_id.empty()) {
+    throw ConfigError("setting 'cluster_node_id' is not set: a cluster node (cluster_etcd is set) "
+                      "needs a unique, stable name");
+  }
+  if (s.cluster_advertise.find(':') == std::string::npos) {
+    bad("cluster_advertise", s.cluster_advertise, "host:port of this node's peer endpoint");
+  }
+  if (s.cluster_min_insync > s.cluster_replicas) {
+    bad("cluster_min_insync", std::to_string(s.cluster_min_insync),
+        "at most cluster_replicas (" + std::to_string(s.cluster_replicas) + ")");
+  }
+}
+
 }  // namespace
 
 std::string Settings::extra_or(const std::string& key, const std::string& fallback) const {
@@ -314,6 +344,7 @@ Settings load_settings(const std::string& path, char** environ, const Registry& 
     }
   }
   check_plugins(settings, registry);
+  check_cluster(settings);
   return settings;
 }
 

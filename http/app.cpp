@@ -42,8 +42,12 @@ int serve(const std::string& name, const Registry& app_registry, const std::stri
   std::unique_ptr<Node> node;
   try {
     node = std::make_unique<Node>(registry, settings);
+  } catch (const ConfigError& e) {  // e.g. a cluster's settings that differ
+    spdlog::critical("{}", e.what());
+    return 2;
   } catch (const std::exception& e) {
-    spdlog::critical("cannot open storage: {}", e.what());
+    spdlog::critical("{}: {}", settings.clustered() ? "cannot start the node" : "cannot open storage",
+                     e.what());
     return 1;
   }
   HttpServer server(*node);

@@ -73,6 +73,7 @@ HttpRequest sub_request(const HttpRequest& outer, const Json& r) {
   if (q != std::string::npos) sub.query = target.substr(q + 1);
   sub.params = parse_query(sub.query);
   sub.origin = outer.origin;
+  sub.from_loopback = outer.from_loopback;
   sub.headers = outer.headers;
   sub.headers.erase("Content-Length");
   sub.headers.erase("Content-Type");

@@ -119,6 +119,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
     socket_.set_option(tcp::no_delay(true), ec);
     auto local = socket_.local_endpoint(ec);
     if (!ec) fallback_host_ = local.address().to_string() + ":" + std::to_string(local.port());
+    auto remote = socket_.remote_endpoint(ec);
+    from_loopback_ = !ec && remote.address().is_loopback();
     set_phase(Phase::kIdle);
     read_more();
   }
@@ -330,6 +332,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::list<std::weak_ptr<Connection>>::iterator entry_;  // in hub_.live
   bool registered_ = false;
   std::string fallback_host_;
+  bool from_loopback_ = false;
 
   Phase phase_ = Phase::kIdle;
   bool first_ = true;  // no request answered yet
@@ -374,6 +377,7 @@ class Exchange : public Responder {
 
 void Connection::dispatch() {
   HttpRequest request = reader_.take(hub_.options.scheme, fallback_host_);
+  request.from_loopback = from_loopback_;
   head_request_ = request.method == "HEAD";
   http11_ = reader_.http11();
   keep_alive_ = reader_.keep_alive() && !hub_.draining;

@@ -198,7 +198,8 @@ HttpResponse Frontend::dispatch(const HttpRequest& request, Exchange& exchange) 
 HttpResponse Frontend::serve(const HttpRequest& request, Exchange& exchange) {
   const Settings& settings = node_.settings();
   Route route = resolve(node_.registry(), request.path);
-  if (route.kind == Route::kPermissions && !settings.experimental_permissions_endpoint) {
+  if ((route.kind == Route::kPermissions && !settings.experimental_permissions_endpoint) ||
+      (route.kind == Route::kCluster && !node_.clustered())) {
     route.kind = Route::kNotFound;
   }
   std::optional<Verb> verb = parse_verb(request.method);
@@ -241,6 +242,9 @@ HttpResponse Frontend::serve(const HttpRequest& request, Exchange& exchange) {
       return r;
     }
     case Route::kVersion: return version(settings);
+    case Route::kCluster:
+      exchange.principals = node_.principals(exchange.user_id);
+      return cluster_view(node_, request, exchange.principals);
     case Route::kPermissions: {
       if (!accepts_json(request)) return HttpResponse::of(errors::not_acceptable());
       exchange.principals = node_.principals(exchange.user_id);

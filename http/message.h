@@ -23,6 +23,7 @@ struct HttpRequest {
   Headers headers;
   std::string body;
   std::string origin;  // "http://host:port": base of absolute URLs
+  bool from_loopback = false;  // the client connected from a loopback address
 
   std::string header(const std::string& name) const;
   bool has_header(const std::string& name) const { return headers.count(name) > 0; }

@@ -52,7 +52,8 @@ Verbs Route::verbs() const {
     case kHeartbeat:
     case kLbHeartbeat:
     case kVersion:
-    case kPermissions: return kGet | kHead;
+    case kPermissions:
+    case kCluster: return kGet | kHead;
     case kBatch: return kPost;
     case kResource: return plural ? type->plural_verbs : type->object_verbs;
     default: return kGet | kHead | kPost | kPut | kPatch | kDelete;
@@ -102,6 +103,7 @@ Route resolve(const Registry& registry, const std::string& path) {
     if (rest[0] == "__version__") route.kind = Route::kVersion;
     if (rest[0] == "batch") route.kind = Route::kBatch;
     if (rest[0] == "permissions") route.kind = Route::kPermissions;
+    if (rest[0] == "__cluster__") route.kind = Route::kCluster;
     if (route.kind != Route::kNotFound) return route;
   }
   return resource(registry, rest);

@@ -17,6 +17,7 @@ struct Route {
     kVersion,
     kBatch,
     kPermissions,  // GET /v1/permissions (§7.9), when enabled
+    kCluster,      // GET /v1/__cluster__: this node's view of the cluster
     kResource,
     kPrefixRedirect,  // 307 to `location` (a path; the query string is kept): /v1 prefix
     kSlashRedirect,   // same, dropping trailing slashes (§1.2; cacheable)

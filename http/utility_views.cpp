@@ -55,6 +55,12 @@ Json capabilities(const Registry& registry, const Settings& s) {
     out["basicauth"] = capability("Very basic authentication sessions. Not for production use.",
                                   "http://kinto.readthedocs.io/en/stable/api/1.x/authentication.html");
   }
+  if (s.clustered()) {
+    out["cluster"] = capability(
+        "Several nodes serve the same data: writes are replicated to every in-sync node before "
+        "they are acknowledged, and a node takes over when the primary fails.",
+        "https://github.com/ratchet/ratchet/blob/main/docs/cluster.md");
+  }
   if (s.experimental_permissions_endpoint) {
     out["permissions_endpoint"] = capability(
         "The permissions endpoint can be used to list all user objects permissions.",
@@ -93,7 +99,27 @@ HttpResponse heartbeat(Node& node) {
   // Permissions live in the same store; there is no separate cache backend.
   bool ok = node.store_healthy();
   Json body = {{"storage", ok}, {"permission", ok}, {"cache", true}};
+  if (node.clustered()) {
+    body["cluster"] = node.cluster_healthy();
+    ok = ok && body["cluster"] == true;
+  }
   return json_response(ok ? 200 : 503, dump(body));
+}
+
+HttpResponse cluster_view(Node& node, const HttpRequest& request,
+                          const std::vector<std::string>& principals) {
+  const auto& allowed = node.settings().grants("cluster", "read");
+  bool may = node.settings().principals.count("cluster_read")
+                 ? std::any_of(principals.begin(), principals.end(),
+                               [&](const std::string& p) {
+                                 return std::find(allowed.begin(), allowed.end(), p) !=
+                                        allowed.end();
+                               })
+                 : request.from_loopback;
+  if (may) return json_response(200, node.cluster_status());
+  bool authenticated = std::find(principals.begin(), principals.end(), "system.Authenticated") !=
+                       principals.end();
+  return HttpResponse::of(authenticated ? errors::forbidden() : errors::unauthenticated());
 }
 
 HttpResponse version(const Settings& settings) {

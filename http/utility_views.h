@@ -15,8 +15,14 @@ namespace ratchet {
 HttpResponse hello(Node& node, const HttpRequest& request, const std::string& user_id,
                    const std::vector<std::string>& principals);
 
-// GET /v1/__heartbeat__: a store write and read probe; 503 when it fails.
+// GET /v1/__heartbeat__: a store write and read probe; in a cluster, whether
+// this node holds its lease and, as primary, enough copies; 503 when not.
 HttpResponse heartbeat(Node& node);
+
+// GET /v1/__cluster__ (cluster/member.h status): for cluster_read_principals,
+// or, when that setting is not set, for clients on a loopback address.
+HttpResponse cluster_view(Node& node, const HttpRequest& request,
+                          const std::vector<std::string>& principals);
 
 // GET /v1/__version__: the version_json file, 404 when absent.
 HttpResponse version(const Settings& settings);

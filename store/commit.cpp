@@ -6,8 +6,12 @@ namespace ratchet {
 
 Batch encode(const Commit& commit) {
   Batch batch;
-  for (const Change& change : commit.changes) write_change(change, batch);
+  encode(commit, batch);
   return batch;
+}
+
+void encode(const Commit& commit, Batch& out) {
+  for (const Change& change : commit.changes) write_change(change, out);
 }
 
 }  // namespace ratchet

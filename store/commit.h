@@ -79,5 +79,7 @@ struct Commit {
 
 // The key writes of a commit, in order (the layout of store/keys.h).
 Batch encode(const Commit& commit);
+// The same, appended to `out`.
+void encode(const Commit& commit, Batch& out);
 
 }  // namespace ratchet

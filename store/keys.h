@@ -68,5 +68,7 @@ std::string grants_end(std::string_view principal, std::string_view uri_prefix =
 
 inline const std::string kHeartbeat = "\x01heartbeat";
 inline const std::string kFormat = "\x01format";  // format.h
+inline const std::string kPosition = "\x01position";  // log_position.h
+inline const std::string kCopying = "\x01copying";    // log_position.h
 
 }  // namespace ratchet::keys

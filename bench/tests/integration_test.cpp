@@ -10,6 +10,7 @@
 #include <httplib.h>
 
 #include <chrono>
+#include <mutex>
 #include <sstream>
 #include <thread>
 
@@ -45,7 +46,7 @@ class Bench : public ::testing::Test {
 TEST_F(Bench, ReadOneForTwoSecondsCountsAddUpAndAllAre2xx) {
   Options o = options_for(server.origin(), "read-one", 2);
   std::ostringstream notes;
-  Side side = prepare_side(o.url, o, notes);
+  Side side = prepare_side(o.urls, o, notes);
   ASSERT_TRUE(side.fixture->kinto);
   ASSERT_EQ(side.fixture->records.size(), 60u);
   for (const auto& r : side.fixture->records) EXPECT_GT(r.last_modified, 0);
@@ -61,7 +62,7 @@ TEST_F(Bench, ReadOneForTwoSecondsCountsAddUpAndAllAre2xx) {
   EXPECT_DOUBLE_EQ(s.seconds, 2.0);
   side.finish(false);
   // The bucket is gone afterwards.
-  Client client(o.url);
+  Client client(o.urls.front());
   Request list;
   list.target = "/v1/buckets";
   Response buckets = client.send(list, side.fixture->authorizations[0]);
@@ -73,7 +74,7 @@ TEST_F(Bench, EveryWorkloadRunsWithoutErrors) {
   for (const std::string name : {"read-list", "create", "update", "sync", "batch", "heartbeat"}) {
     Options o = options_for(server.origin(), name, 0.5);
     std::ostringstream notes;
-    Side side = prepare_side(o.url, o, notes);
+    Side side = prepare_side(o.urls, o, notes);
     Stats s = side.run(plan_from(o));
     side.finish(false);
     EXPECT_GT(s.requests, 0u) << name;
@@ -97,10 +98,10 @@ TEST(BenchSync, APullFollowsNextPageThenPollsSinceTheLastETag) {
   ratchet::testing::TestServer paged([](ratchet::Settings& s, ratchet::Registry&) { s.paginate_by = 25; });
   Options o = options_for(paged.origin(), "sync", 0.5);
   std::ostringstream notes;
-  Side side = prepare_side(o.url, o, notes);
+  Side side = prepare_side(o.urls, o, notes);
   // A client that never synced: no _since, so the pull walks every page.
   auto session = make_workload(o, *side.fixture, 0)->session(0, 1);
-  Client client(o.url);
+  Client client(o.urls.front());
   Request request = session->begin();
   EXPECT_EQ(request.target.find("_since"), std::string::npos);
   EXPECT_NE(request.target.find("_sort=-last_modified"), std::string::npos);
@@ -133,11 +134,35 @@ TEST(BenchSync, APullFollowsNextPageThenPollsSinceTheLastETag) {
   EXPECT_GE(s.requests, s.operations);
 }
 
+TEST(BenchSync, NextPageIsFollowedOnTheNodeOfTheSession) {
+  // Each node of a cluster names itself in Next-Page (from the Host header):
+  // the session of connection 1, on the second node, follows its links and
+  // refuses those to another server.
+  ParseOutcome parsed = parse_options({"sync", "--url", "http://127.0.0.1:1/v1,http://127.0.0.1:2/v1"});
+  ASSERT_TRUE(parsed.options) << parsed.message;
+  Fixture f;
+  f.url = parsed.options->urls[0];
+  f.nodes = parsed.options->urls;
+  auto session = make_workload(*parsed.options, f, 0)->session(1, 1);
+  std::string records = "/v1/buckets//collections/items/records?_token=t";
+  Response page;
+  page.status = 200;
+  page.headers = {{"next-page", "http://127.0.0.1:2" + records}};
+  session->begin();
+  Step step = session->next(page);
+  ASSERT_TRUE(step.success) << step.error;
+  ASSERT_TRUE(step.follow_up);
+  EXPECT_EQ(step.follow_up->target, records);
+  page.headers = {{"next-page", "http://127.0.0.1:1" + records}};
+  session->begin();
+  EXPECT_EQ(session->next(page).error_kind, "Next-Page on another server");
+}
+
 TEST_F(Bench, OpenLoopCountsAddUp) {
   Options o = options_for(server.origin(), "read-one", 1);
   o.rate = 200;
   std::ostringstream notes;
-  Side side = prepare_side(o.url, o, notes);
+  Side side = prepare_side(o.urls, o, notes);
   Stats s = side.run(plan_from(o));
   side.finish(false);
   EXPECT_EQ(s.requests, s.successes + s.errors);
@@ -168,7 +193,7 @@ TEST_F(Bench, CompareAgainstTheCeilingAlternatesRounds) {
   ASSERT_GT(port, 0);
   std::thread serving([&] { ceiling.run(); });
   Options o = options_for(server.origin(), "read-one", 1);
-  o.compare = *parse_url("http://127.0.0.1:" + std::to_string(port) + "/v1", nullptr);
+  o.compare = {*parse_url("http://127.0.0.1:" + std::to_string(port) + "/v1", nullptr)};
   o.round = 0.25;
   o.json = true;
   std::ostringstream out, err;
@@ -184,6 +209,59 @@ TEST_F(Bench, CompareAgainstTheCeilingAlternatesRounds) {
   EXPECT_EQ(j["a"]["errors"], 0);
   EXPECT_EQ(j["b"]["errors"], 0);
   EXPECT_TRUE(j["ratio"]["requests_per_s"].is_number());
+}
+
+// A plain HTTP server standing for one node of a cluster: it answers every
+// GET with {} and notes the Host header and target of each request.
+class NoteTaker {
+ public:
+  NoteTaker() {
+    server_.Get(".*", [this](const httplib::Request& req, httplib::Response& res) {
+      std::lock_guard lock(mutex_);
+      ++seen_[req.get_header_value("Host") + " " + req.path];
+      res.set_content("{}", "application/json");
+    });
+    port_ = server_.bind_to_any_port("127.0.0.1");
+    serving_ = std::thread([this] { server_.listen_after_bind(); });
+  }
+  ~NoteTaker() {
+    server_.stop();
+    serving_.join();
+  }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/v1"; }
+  std::string authority() const { return "127.0.0.1:" + std::to_string(port_); }
+  std::map<std::string, int> seen() {
+    std::lock_guard lock(mutex_);
+    return seen_;
+  }
+
+ private:
+  httplib::Server server_;
+  std::mutex mutex_;
+  std::map<std::string, int> seen_;
+  int port_ = 0;
+  std::thread serving_;
+};
+
+TEST(BenchCluster, ConnectionsAreSpreadOverTheNodesOfAList) {
+  NoteTaker a, b;
+  ParseOutcome parsed = parse_options({"heartbeat", "--url", a.url() + "," + b.url(), "--connections", "4",
+                                       "--threads", "2", "--duration", "0.3", "--warmup", "0", "--quiet"});
+  ASSERT_TRUE(parsed.options) << parsed.message;
+  std::ostringstream notes;
+  Side side = prepare_side(parsed.options->urls, *parsed.options, notes);
+  Stats s = side.run(plan_from(*parsed.options));
+  EXPECT_EQ(s.errors, 0u) << s.first_error;
+  // Set-up (the hello) on the first node only; the load on both, each
+  // request with the Host of the node it went to.
+  std::map<std::string, int> on_a = a.seen(), on_b = b.seen();
+  EXPECT_EQ(on_a.count(a.authority() + " /v1/"), 1u);
+  EXPECT_EQ(on_b.count(b.authority() + " /v1/"), 0u);
+  EXPECT_GT(on_a[a.authority() + " /v1/__heartbeat__"], 0);
+  EXPECT_GT(on_b[b.authority() + " /v1/__heartbeat__"], 0);
+  EXPECT_EQ(on_a.size() + on_b.size(), 3u);  // no other Host, no other target
+  RunInfo info = RunInfo::from(*parsed.options, describe(parsed.options->urls), 0);
+  EXPECT_NE(text_report(info, s).find(a.url() + " + 1 more"), std::string::npos);
 }
 
 TEST(BenchOpenLoop, QueueingBehindASlowServerIsCharged) {
@@ -203,7 +281,7 @@ TEST(BenchOpenLoop, QueueingBehindASlowServerIsCharged) {
                                        "--timeout", "5", "--quiet"});
   ASSERT_TRUE(parsed.options) << parsed.message;
   std::ostringstream notes;
-  Side side = prepare_side(parsed.options->url, *parsed.options, notes);
+  Side side = prepare_side(parsed.options->urls, *parsed.options, notes);
   Stats s = side.run(plan_from(*parsed.options));
   slow.stop();
   serving.join();
@@ -215,7 +293,7 @@ TEST(BenchOpenLoop, QueueingBehindASlowServerIsCharged) {
   // 400 ms or later: the last answered waited longer still.
   EXPECT_GE(s.latency.max(), static_cast<uint64_t>((s.requests * 200 - (s.requests - 1) * 20) * 1000000ULL) - 1000000);
   EXPECT_GE(s.latency.percentile(50), 200'000'000u);
-  RunInfo info = RunInfo::from(*parsed.options, parsed.options->url.str(), 0);
+  RunInfo info = RunInfo::from(*parsed.options, describe(parsed.options->urls), 0);
   EXPECT_NE(text_report(info, s).find("NOT SENT"), std::string::npos);
 }
 
@@ -249,7 +327,7 @@ TEST(BenchErrors, UnresolvableHost) {
 TEST_F(Bench, ServerAnswering4xxAtSetUpIsAClearError) {
   // /v2 is not an API version ratchet serves: its hello answers 404.
   Options o = options_for(server.origin(), "read-one", 1);
-  o.url.base = "/v2";
+  o.urls.front().base = "/v2";
   std::ostringstream out, err;
   EXPECT_EQ(run_command(o, out, err), 3);
   EXPECT_NE(err.str().find("GET /v2/ answered 404"), std::string::npos) << err.str();
@@ -260,7 +338,7 @@ TEST_F(Bench, ErrorsDuringTheRunAreCountedAndShown) {
   // is an error in the counts, the report and the exit code.
   Options o = options_for(server.origin(), "read-one", 0.5);
   std::ostringstream notes;
-  Side side = prepare_side(o.url, o, notes);
+  Side side = prepare_side(o.urls, o, notes);
   for (auto& r : side.fixture->records) r.id = "missing";
   Stats s = side.run(plan_from(o));
   side.finish(false);
@@ -270,7 +348,7 @@ TEST_F(Bench, ErrorsDuringTheRunAreCountedAndShown) {
   EXPECT_EQ(s.statuses[404], s.requests);
   EXPECT_EQ(s.error_kinds["status 404"], s.errors);
   EXPECT_NE(s.first_error.find("answered 404"), std::string::npos) << s.first_error;
-  RunInfo info = RunInfo::from(o, o.url.str(), 60);
+  RunInfo info = RunInfo::from(o, describe(o.urls), 60);
   EXPECT_NE(text_report(info, s).find("ERRORS"), std::string::npos);
 }
 

@@ -19,15 +19,16 @@ TEST(Options, Defaults) {
   ASSERT_TRUE(o.options) << o.message;
   const Options& opt = *o.options;
   EXPECT_EQ(opt.workload, "read-one");
-  EXPECT_EQ(opt.url.host, "127.0.0.1");
-  EXPECT_EQ(opt.url.port, 8888);
-  EXPECT_EQ(opt.url.base, "/v1");
+  ASSERT_EQ(opt.urls.size(), 1u);
+  EXPECT_EQ(opt.urls[0].host, "127.0.0.1");
+  EXPECT_EQ(opt.urls[0].port, 8888);
+  EXPECT_EQ(opt.urls[0].base, "/v1");
   EXPECT_EQ(opt.connections, 16);
   EXPECT_EQ(opt.threads, 2);
   EXPECT_FALSE(opt.open_loop());
   EXPECT_DOUBLE_EQ(opt.duration, 10);
   EXPECT_DOUBLE_EQ(opt.warmup, 2);
-  EXPECT_FALSE(opt.compare);
+  EXPECT_TRUE(opt.compare.empty());
 }
 
 TEST(Options, EveryWorkloadAndScaleAreAccepted) {
@@ -41,9 +42,10 @@ TEST(Options, FullCommandLine) {
                           "--compare", "http://127.0.0.1:8899", "--json", "--round", "0.5s"});
   ASSERT_TRUE(o.options) << o.message;
   const Options& opt = *o.options;
-  EXPECT_EQ(opt.url.host, "localhost");
-  EXPECT_EQ(opt.url.port, 9000);
-  EXPECT_EQ(opt.url.base, "/v1");
+  ASSERT_EQ(opt.urls.size(), 1u);
+  EXPECT_EQ(opt.urls[0].host, "localhost");
+  EXPECT_EQ(opt.urls[0].port, 9000);
+  EXPECT_EQ(opt.urls[0].base, "/v1");
   EXPECT_EQ(opt.connections, 64);
   EXPECT_TRUE(opt.open_loop());
   EXPECT_DOUBLE_EQ(opt.rate, 5000);
@@ -51,11 +53,26 @@ TEST(Options, FullCommandLine) {
   EXPECT_DOUBLE_EQ(opt.duration, 1.5);
   EXPECT_DOUBLE_EQ(opt.warmup, 0);
   EXPECT_EQ(opt.prefill, 200);
-  ASSERT_TRUE(opt.compare);
-  EXPECT_EQ(opt.compare->port, 8899);
-  EXPECT_EQ(opt.compare->base, "");
+  ASSERT_EQ(opt.compare.size(), 1u);
+  EXPECT_EQ(opt.compare[0].port, 8899);
+  EXPECT_EQ(opt.compare[0].base, "");
   EXPECT_TRUE(opt.json);
   EXPECT_DOUBLE_EQ(opt.round, 0.5);
+}
+
+TEST(Options, UrlListsNameTheNodesOfACluster) {
+  ParseOutcome o = parse({"create", "--url", "http://127.0.0.1:8888/v1,http://127.0.0.1:8889/v1/,http://h:8890/v1",
+                          "--compare", "http://127.0.0.1:9000/v1,http://127.0.0.1:9001/v1"});
+  ASSERT_TRUE(o.options) << o.message;
+  const Options& opt = *o.options;
+  ASSERT_EQ(opt.urls.size(), 3u);
+  EXPECT_EQ(opt.urls[1].port, 8889);
+  EXPECT_EQ(opt.urls[1].base, "/v1");
+  EXPECT_EQ(opt.urls[2].host, "h");
+  ASSERT_EQ(opt.compare.size(), 2u);
+  EXPECT_EQ(opt.compare[1].port, 9001);
+  EXPECT_EQ(describe(opt.urls), "http://127.0.0.1:8888/v1 + 2 more");
+  EXPECT_EQ(describe({opt.urls[2]}), "http://h:8890/v1");
 }
 
 TEST(Options, ThreadsDefaultToNoMoreThanConnections) {
@@ -90,6 +107,11 @@ TEST(Options, Errors) {
   expect_error({"read-one", "--url", "http://h:x/v1"}, "bad port");
   expect_error({"read-one", "--url", "http://h/v1?x=1"}, "query");
   expect_error({"read-one", "--compare", "nonsense"}, "--compare");
+  expect_error({"read-one", "--url", "http://a:1/v1,b:2/v1"}, "--url: malformed URL 'b:2/v1'");
+  expect_error({"read-one", "--url", "http://a:1/v1,,http://b:2/v1"}, "--url: malformed URL ''");
+  expect_error({"read-one", "--url", "http://a:1/v1,"}, "--url: 'http://a:1/v1,' is not a comma-separated list");
+  expect_error({"read-one", "--url", "http://a:1/v1,http://b:2/v2"}, "--url: 'http://b:2/v2' has another path");
+  expect_error({"read-one", "--compare", "http://a:1/v1,http://b:x/v1"}, "--compare: malformed URL 'http://b:x/v1'");
   expect_error({"read-one", "-c", "0"}, "--connections");
   expect_error({"read-one", "-c", "2", "-t", "3"}, "cannot exceed --connections");
   expect_error({"read-one", "--rate", "-3"}, "--rate");

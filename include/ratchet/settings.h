@@ -40,6 +40,18 @@ struct Settings {
   int actor_threads = 0;  // CAF scheduler threads; 0: half the cores, at least one
   int commit_threads = 4;  // threads that write batches (each may wait on fsync)
   int list_idle_seconds = 60;  // a list actor stops after this long without messages
+  // Cluster (cluster/README.md); no etcd endpoints: a single node.
+  std::vector<std::string> cluster_etcd;  // etcd client URLs, http://host:port
+  std::string cluster_node_id;            // unique and stable per node
+  std::string cluster_advertise;          // host:port of this node's peer endpoint
+  int cluster_shards = 1;                 // only 1 for now (milestone 1)
+  int cluster_replicas = 3;               // copies of a shard, the primary's included
+  int cluster_min_insync = 2;             // fewer copies in sync: writes answer 503
+  int cluster_lease_seconds = 3;
+  int cluster_replica_timeout_ms = 1000;  // an unacknowledged replica leaves in_sync
+  int64_t cluster_log_bytes = 64 * 1024 * 1024;  // recent batches kept for catch-up
+  std::string cluster_read = "primary";   // or "local": GETs from this node's copy
+  bool clustered() const { return !cluster_etcd.empty(); }
   // Protocol
   int64_t paginate_by = 0;  // 0: unset
   int64_t storage_max_fetch_size = 10000;
