@@ -57,10 +57,12 @@ bool reachable(const std::string& host, uint16_t port) {
 }  // namespace
 
 struct ClusterPeer::Impl {
-  Impl(caf::actor_system& sys, std::string self_id) : system(sys), self(std::move(self_id)) {}
+  Impl(caf::actor_system& sys, std::string self_id, std::string advertise_at)
+      : system(sys), self(std::move(self_id)), advertise(std::move(advertise_at)) {}
 
   caf::actor_system& system;
   const std::string self;
+  const std::string advertise;
   caf::actor endpoint;  // the published actor
   std::mutex mu;
   std::condition_variable stop_cv;
@@ -178,7 +180,7 @@ caf::behavior endpoint_behavior(caf::stateful_actor<EndpointState>* self, Cluste
 }  // namespace
 
 ClusterPeer::ClusterPeer(caf::actor_system& system, std::string self, std::string advertise)
-    : impl_(std::make_unique<Impl>(system, std::move(self))), advertise_(std::move(advertise)) {}
+    : impl_(std::make_unique<Impl>(system, std::move(self), std::move(advertise))) {}
 
 ClusterPeer::~ClusterPeer() { stop(); }
 
@@ -197,11 +199,11 @@ void ClusterPeer::stop() {
 }
 
 void ClusterPeer::start(Inbox& inbox, Serve serve) {
-  auto [host, port] = split_address(advertise_);
+  auto [host, port] = split_address(impl_->advertise);
   impl_->endpoint = impl_->system.spawn(endpoint_behavior, impl_.get(), &inbox, std::move(serve));
   auto published = impl_->system.middleman().publish(impl_->endpoint, port, host.c_str(), true);
   if (!published) {
-    throw ConfigError("setting 'cluster_advertise': cannot listen on " + advertise_ + ": " +
+    throw ConfigError("setting 'cluster_advertise': cannot listen on " + impl_->advertise + ": " +
                       impl_->system.render(published.error()));
   }
 }

@@ -47,12 +47,10 @@ class ClusterPeer : public Transport {
   void copy_chunk(const std::string& to, int64_t epoch, std::vector<std::string> pairs, bool last,
                   LogPosition position) override;
 
- public:
-  struct Impl;  // also the endpoint actor's view
+  struct Impl;  // public: the endpoint actor (cluster_peer.cpp) uses it too
 
  private:
   std::unique_ptr<Impl> impl_;
-  const std::string advertise_;
 };
 
 }  // namespace ratchet

@@ -144,6 +144,7 @@ struct Node::Impl {
     auto route = member->route();
     if (route.kind != Member::Route::Kind::kRemote) return Result::of(errors::backend_unavailable());
     auto timeout = std::chrono::seconds(ctx.settings.cluster_lease_seconds + 1);
+    BlockingWait waiting;  // for the primary's answer
     return peer->forward(route.node, op, timeout);
   }
 

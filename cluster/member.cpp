@@ -15,6 +15,7 @@ const std::string kShard = "ratchet/shards/0";
 const std::string kElections = "ratchet/elections/0/";
 const std::string kSettings = "ratchet/settings";
 constexpr auto kTick = std::chrono::milliseconds(100);
+constexpr auto kRead = std::chrono::seconds(1);
 constexpr auto kMargin = std::chrono::milliseconds(500);
 constexpr auto kElectionWait = std::chrono::seconds(1);
 
@@ -126,19 +127,31 @@ void Member::register_self() {
   throw ConfigStoreUnavailable("cannot register " + key);
 }
 
+// Every tick the primary's held answers are checked; the configuration
+// manager is read when it changed, when this node has something to change
+// there, and at least every kRead.
 void Member::loop() {
+  Clock::time_point next_read{};
+  bool changed = true;
   while (!stopping_) {
+    auto now = Clock::now();
+    auto p = primary();
     // Even cut off from the configuration manager, held answers end in time.
-    if (auto p = primary()) p->expire(Clock::now());
-    try {
-      step();
-    } catch (const ConfigStoreUnavailable& e) {
-      spdlog::debug("cluster: configuration manager unavailable: {}", e.what());
-    } catch (const std::exception& e) {
-      spdlog::error("cluster: control loop: {}", e.what());
+    if (p) p->expire(now);
+    bool busy = election_since_ || (p && (!p->laggards(now).empty() || !p->caught_up().empty()));
+    if (changed || busy || now >= next_read || now >= next_renew_) {
+      next_read = now + kRead;
+      try {
+        step();
+      } catch (const ConfigStoreUnavailable& e) {
+        spdlog::debug("cluster: configuration manager unavailable: {}", e.what());
+      } catch (const std::exception& e) {
+        spdlog::error("cluster: control loop: {}", e.what());
+      }
     }
     std::unique_lock<std::mutex> lock(wake_mu_);
     wake_.wait_for(lock, kTick, [this] { return changed_ || stopping_.load(); });
+    changed = changed_;
     changed_ = false;
   }
 }
@@ -433,7 +446,10 @@ nlohmann::json Member::status() const {
   if (primary_) {
     int64_t last = primary_->last_seq();
     nlohmann::json lag = nlohmann::json::object();
-    for (const auto& [node, acked] : primary_->acked()) lag[node] = last - acked;
+    for (const auto& [node, acked] : primary_->acked()) lag[node] = {{"entries", last - acked}};
+    for (const auto& [node, wait] : primary_->waiting(Clock::now())) {
+      lag[node]["ms"] = wait.count();
+    }
     shard["last_seq"] = last;
     shard["replication_lag"] = lag;
   }

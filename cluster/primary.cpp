@@ -150,6 +150,20 @@ std::map<std::string, int64_t> Primary::acked() const {
   return acked_;
 }
 
+std::map<std::string, std::chrono::milliseconds> Primary::waiting(Clock::time_point now) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::map<std::string, std::chrono::milliseconds> out;
+  for (const auto& [node, acked] : acked_) {
+    auto& wait = out[node];
+    for (const Held& h : held_) {
+      if (h.seq <= acked) continue;
+      wait = std::chrono::duration_cast<std::chrono::milliseconds>(now - h.sent);
+      break;
+    }
+  }
+  return out;
+}
+
 int64_t Primary::last_seq() const {
   std::lock_guard<std::mutex> lock(mu_);
   return last_seq_;

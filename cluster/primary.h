@@ -75,6 +75,9 @@ class Primary : public Committer {
   std::vector<std::string> in_sync() const;
   // Per replica streamed to: the last seq it acknowledged.
   std::map<std::string, int64_t> acked() const;
+  // Per replica streamed to: how long the oldest entry it has not
+  // acknowledged has waited (0: none waits).
+  std::map<std::string, std::chrono::milliseconds> waiting(Clock::time_point now) const;
   int64_t last_seq() const;
 
  private:
