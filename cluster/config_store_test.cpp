@@ -226,11 +226,17 @@ class ConfigStoreTest : public ::testing::TestWithParam<std::string> {
   }
 
   ConfigStore& store() { return *store_; }
+  const int run_ = next_run();
+  static int next_run() {
+    static std::atomic<int> runs{0};
+    return ++runs;
+  }
 
-  // A key of this test's own (the etcd is shared by every test).
-  static std::string key(const std::string& name) {
+  // A key of this test run's own (the etcd is shared by every test, and by
+  // the repetitions of --gtest_repeat).
+  std::string key(const std::string& name) const {
     return std::string("/test/") + ::testing::UnitTest::GetInstance()->current_test_info()->name() +
-           "/" + name;
+           "/" + std::to_string(run_) + "/" + name;
   }
 
   // Writes `value` over whatever the key holds; returns the new mod_revision.
