@@ -375,6 +375,7 @@ void Member::maintain(const ShardRecord& record, int64_t revision) {
     in_sync.erase(std::remove(in_sync.begin(), in_sync.end(), node), in_sync.end());
   }
   if (in_sync == record.in_sync) {
+    // A CAS whose answer was lost may have taken effect: follow the record.
     if (p->in_sync() != in_sync) p->set_in_sync(in_sync);
     return;
   }

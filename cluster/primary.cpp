@@ -44,11 +44,6 @@ bool Primary::accepting_locked() const {
          static_cast<int>(in_sync_.size()) >= config_.min_insync && lease_held_();
 }
 
-bool Primary::accepting() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return accepting_locked();
-}
-
 void Primary::on_ack(const std::string& from, int64_t seq) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = acked_.find(from);

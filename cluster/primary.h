@@ -70,7 +70,6 @@ class Primary : public Committer {
   // Refuses new commits; every held answer is false once durable here.
   void stop();
 
-  bool accepting() const;
   int64_t epoch() const { return config_.record.epoch; }
   std::vector<std::string> in_sync() const;
   // Per replica streamed to: the last seq it acknowledged.

@@ -32,9 +32,4 @@ std::optional<std::vector<LogEntry>> RecentLog::after(int64_t seq) const {
   return std::vector<LogEntry>(entries_.begin() + (seq + 1 - entries_.front().seq), entries_.end());
 }
 
-int64_t RecentLog::last() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return last_;
-}
-
 }  // namespace ratchet

@@ -21,12 +21,11 @@ class RecentLog {
 
   // Forgets every entry: the store now stands at `seq` (opened, or copied).
   void reset(int64_t seq);
-  // The entry after last(); another seq resets the log to just before it.
+  // The entry after the last one; another seq resets the log to just before it.
   void append(const LogEntry& entry);
-  // The entries after `seq` up to last(); nullopt when some were forgotten
-  // or `seq` lies beyond last().
+  // The entries after `seq` up to the last; nullopt when some were forgotten
+  // or `seq` lies beyond the last.
   std::optional<std::vector<LogEntry>> after(int64_t seq) const;
-  int64_t last() const;
 
  private:
   const int64_t max_bytes_;

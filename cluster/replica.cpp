@@ -148,9 +148,4 @@ bool Replica::settled() const {
   return queued_ == durable_ && !copying_;
 }
 
-bool Replica::copying() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return copying_;
-}
-
 }  // namespace ratchet

@@ -51,7 +51,6 @@ class Replica {
   LogPosition durable() const;
   // Durable and nothing queued behind it.
   bool settled() const;
-  bool copying() const;
 
  private:
   bool current(const std::string& from, int64_t epoch);
