@@ -46,6 +46,10 @@ caf::actor_system_config& configure(caf::actor_system_config& cfg, const Setting
                     ? settings.actor_threads
                     : std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / 2);
   cfg.set("scheduler.max-threads", threads);
+  // An idle scheduler thread sleeps on its condition variable at once
+  // instead of polling every 50 us for 25 ms: the polls took CPU from the
+  // HTTP threads and, on a shared machine, from the other nodes.
+  cfg.set("work-stealing.moderate-poll-attempts", 0);
   return cfg;
 }
 

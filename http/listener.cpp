@@ -1,5 +1,6 @@
 #include "http/listener.h"
 
+#include <semaphore.h>
 #include <sys/resource.h>
 
 #include <boost/asio/io_context.hpp>
@@ -9,7 +10,6 @@
 #include <boost/asio/strand.hpp>
 
 #include <chrono>
-#include <semaphore>
 #include <thread>
 #include <vector>
 
@@ -38,46 +38,53 @@ void raise_file_limit() {
   }
 }
 
-// The turns at the loop: a pool thread runs one loop step (a handler, a
-// read, a write) at a time while it holds a turn, and gives its turn back
-// early when the step waits (BlockingWait), so that the step's wait does
-// not stop the loop.
+// The turns at the loop: a pool thread runs loop steps (handlers, reads,
+// writes) while it holds a turn, and gives its turn up only when a step
+// waits (BlockingWait), so that the step's wait does not stop the loop;
+// after such a step it waits for a turn again. The turns are a POSIX
+// semaphore, which wakes one waiting thread per turn given up
+// (std::counting_semaphore wakes them all, and they spin for the one turn).
 class LoopTurns {
  public:
-  explicit LoopTurns(int turns) : free_(turns) {}
+  explicit LoopTurns(int turns) { sem_init(&free_, 0, static_cast<unsigned>(turns)); }
+  ~LoopTurns() { sem_destroy(&free_); }
 
   // Runs loop steps until the loop stops.
   void serve(net::io_context& io) {
     Turn turn(free_);
     set_blocking_hook(&turn);
     while (true) {
-      free_.acquire();
-      turn.holding = true;
+      if (!turn.holding) turn.take();
       size_t ran = 1;
       try {
         ran = io.run_one();
       } catch (const std::exception& e) {  // one connection's step failed, not the loop
         spdlog::error("HTTP loop step failed: {}", e.what());
       }
-      if (turn.holding) free_.release();
       if (ran == 0) break;
     }
+    turn.enter();  // the next thread sees the loop stopped too
     set_blocking_hook(nullptr);
   }
 
  private:
   struct Turn : BlockingHook {
-    explicit Turn(std::counting_semaphore<>& f) : free(f) {}
+    explicit Turn(sem_t& f) : free(f) {}
+    void take() {
+      while (sem_wait(&free) != 0) {
+      }  // EINTR
+      holding = true;
+    }
     void enter() override {
       if (!holding) return;
       holding = false;
-      free.release();
+      sem_post(&free);
     }
-    std::counting_semaphore<>& free;
+    sem_t& free;
     bool holding = false;
   };
 
-  std::counting_semaphore<> free_;
+  sem_t free_;
 };
 
 int turns_of(const ListenerOptions& o) {
