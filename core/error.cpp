@@ -62,7 +62,58 @@ Error invalid(std::string location, std::optional<std::string> name,
 }
 
 Error invalid_json(const std::string& parser_detail) {
-  return invalid("body", std::string(), "Invalid JSON: " + parser_detail);
+  return invalid({{"body", std::string(), "Invalid JSON: " + parser_detail},
+                  {"body", std::string(), "Required"}});
+}
+
+namespace {
+
+// A JSON value as Python prints it (Kinto's messages quote repr()).
+std::string python_repr(const Json& v) {
+  switch (v.type()) {
+    case Json::value_t::null: return "None";
+    case Json::value_t::boolean: return v.get<bool>() ? "True" : "False";
+    case Json::value_t::string: {
+      std::string out = "'";
+      for (char c : v.get_ref<const std::string&>()) {
+        if (c == '\\' || c == '\'') out += '\\';
+        out += c;
+      }
+      return out + "'";
+    }
+    case Json::value_t::array: {
+      std::string out = "[";
+      for (const Json& item : v) out += (out.size() > 1 ? ", " : "") + python_repr(item);
+      return out + "]";
+    }
+    case Json::value_t::object: {
+      std::string out = "{";
+      for (const auto& [key, item] : v.items()) {
+        out += (out.size() > 1 ? ", " : "") + python_repr(Json(key)) + ": " + python_repr(item);
+      }
+      return out + "}";
+    }
+    default: return dump(v);
+  }
+}
+
+}  // namespace
+
+ErrorDetail unrecognized_keys(std::string location, std::string name, const Json& unknown) {
+  return {std::move(location), std::move(name),
+          "Unrecognized keys in mapping: \"" + python_repr(unknown) + "\""};
+}
+
+ErrorDetail not_a_mapping(std::string location, std::string name, const Json& value) {
+  return {std::move(location), std::move(name),
+          "\"" + python_repr(value) +
+              "\" is not a mapping type: Does not implement dict-like functionality."};
+}
+
+std::vector<ErrorDetail> body_not_an_object(const Json& body) {
+  if (body.is_array()) return {not_a_mapping("body", "", body)};
+  return {{"body", std::string(), "Should be a JSON object or an array"},
+          {"body", std::string(), "Required"}};
 }
 
 Error bad_url() { return make(400, kInvalidParameters, "Bad Request", "Invalid URL path."); }

@@ -205,9 +205,18 @@ class Parser {
                          description.empty() ? "Invalid value for " + name : description});
   }
 
+  // Kinto's (colander's) words for a value that is not a non-negative integer.
+  void not_a_count(const std::string& name, const std::string& value) {
+    auto v = coerce(value);
+    if (v.is_number_integer() && v.get<int64_t>() < 0) {
+      return bad(name, dump(v) + " is less than minimum value 0");
+    }
+    bad(name, quote(value) + " is not a number");
+  }
+
   void limit(const std::string& name, const std::string& value) {
     auto v = as_timestamp(Json(value));
-    if (!v || *v < 0) return bad(name);
+    if (!v || *v < 0) return not_a_count(name, value);
     q_.limit = *v;
   }
 
@@ -224,6 +233,7 @@ class Parser {
   void sort(const std::string& name, const std::string& value) {
     for (std::string item : split(value, ',')) {
       item = trim(item);
+      if (item.empty()) continue;  // as Kinto: "_sort=" sorts by default
       bool desc = !item.empty() && item[0] == '-';
       std::string field = (!item.empty() && (item[0] == '-' || item[0] == '+')) ? item.substr(1) : item;
       if (!is_field_name(field)) return bad(name, "Invalid sort field '" + item + "'");
@@ -263,7 +273,8 @@ class Parser {
     Json v = coerce(value);
     if (v.is_null()) return;  // Kinto: no bound, but tombstones are listed
     auto ts = as_timestamp(v);
-    if (value.empty() || !ts || *ts < 0 || *ts >= now_ + kDayMs) return bad(name);
+    if (value.empty() || !ts || *ts < 0) return not_a_count(name, value);
+    if (*ts >= now_ + kDayMs) return bad(name);
     add_bound(q_, name == "_since" ? Filter::kGt : Filter::kLt, *ts);
   }
 

@@ -123,6 +123,11 @@ const std::map<std::string, Setter>& fixed_keys() {
       {"readonly", flag(&Settings::readonly)},
       {"explicit_permissions", flag(&Settings::explicit_permissions)},
       {"retry_after_seconds", num(&Settings::retry_after_seconds, 0, 86400)},
+      {"cors_origins", list(&Settings::cors_origins)},
+      {"cors_max_age_seconds",
+       [](Settings& s, const std::string& k, const std::string& v) {
+         s.cors_max_age_seconds = v.empty() ? 0 : static_cast<int>(setting_int(k, v, 0, 1 << 30));
+       }},
       {"userid_hmac_secret", str(&Settings::userid_hmac_secret)},
       {"includes", list(&Settings::includes)},
       {"multiauth.policies", list(&Settings::multiauth_policies)},
@@ -135,6 +140,7 @@ const std::map<std::string, Setter>& fixed_keys() {
       {"project_name", str(&Settings::project_name)},
       {"project_version", str(&Settings::project_version)},
       {"project_docs", str(&Settings::project_docs)},
+      {"version_json_path", str(&Settings::version_json)},
       {"version_json", str(&Settings::version_json)},
       {"log_level", one_of(&Settings::log_level,
                            {"trace", "debug", "info", "warning", "error", "critical", "off"})},

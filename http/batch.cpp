@@ -24,10 +24,12 @@ std::optional<ErrorDetail> check_request(const Json& r, size_t i) {
   static const std::set<std::string> kMethods{"GET", "HEAD", "DELETE", "TRACE",
                                               "POST", "PUT", "PATCH"};
   std::string name = "requests." + std::to_string(i);
-  if (!r.is_object()) return ErrorDetail{"body", name, "should be an object"};
+  if (!r.is_object()) return errors::not_a_mapping("body", name, r);
+  Json unknown = Json::object();
   for (const auto& [k, v] : r.items()) {
-    if (!kKeys.count(k)) return ErrorDetail{"body", name, "Unrecognized keys in mapping: '" + k + "'"};
+    if (!kKeys.count(k)) unknown[k] = v;
   }
+  if (!unknown.empty()) return errors::unrecognized_keys("body", name, unknown);
   auto method = r.find("method");
   if (method != r.end() && (!method->is_string() || !kMethods.count(method->get<std::string>()))) {
     return ErrorDetail{"body", name + ".method", dump(*method) + " is not one of GET, HEAD, DELETE, TRACE, POST, PUT, PATCH"};
@@ -49,15 +51,13 @@ std::optional<ErrorDetail> check_request(const Json& r, size_t i) {
   }
   auto headers = r.find("headers");
   if (headers != r.end()) {
-    if (!headers->is_object()) return ErrorDetail{"body", name + ".headers", "should be an object"};
+    if (!headers->is_object()) return errors::not_a_mapping("body", name + ".headers", *headers);
     for (const auto& [k, v] : headers->items()) {
       if (!v.is_string()) return ErrorDetail{"body", name + ".headers." + k, "should be a string"};
     }
   }
   auto body = r.find("body");
-  if (body != r.end() && !body->is_object()) {
-    return ErrorDetail{"body", name + ".body", "should be an object"};
-  }
+  if (body != r.end() && !body->is_object()) return errors::not_a_mapping("body", name + ".body", *body);
   return std::nullopt;
 }
 
@@ -114,11 +114,13 @@ HttpResponse run_batch(const HttpRequest& request, const Settings& settings,
       return HttpResponse::of(errors::invalid_json(json_error_message(e)));
     }
   }
-  if (!doc.is_object()) return HttpResponse::of(errors::invalid("body", std::nullopt, "Should be a JSON object"));
+  if (!doc.is_object()) return HttpResponse::of(errors::invalid(errors::body_not_an_object(doc)));
+  Json unknown = Json::object();
   for (const auto& [k, v] : doc.items()) {
-    if (k != "requests" && k != "defaults") {
-      return HttpResponse::of(errors::invalid("body", std::nullopt, "Unrecognized keys in mapping: '" + k + "'"));
-    }
+    if (k != "requests" && k != "defaults") unknown[k] = v;
+  }
+  if (!unknown.empty()) {
+    return HttpResponse::of(errors::invalid({errors::unrecognized_keys("body", "", unknown)}));
   }
   auto requests = doc.find("requests");
   if (requests == doc.end() || !requests->is_array()) {
@@ -126,7 +128,7 @@ HttpResponse run_batch(const HttpRequest& request, const Settings& settings,
   }
   Json defaults = doc.value("defaults", Json::object());
   if (!defaults.is_object()) {
-    return HttpResponse::of(errors::invalid("body", std::string("defaults"), "should be an object"));
+    return HttpResponse::of(errors::invalid({errors::not_a_mapping("body", "defaults", defaults)}));
   }
   int64_t max = settings.batch_max_requests;
   if (max > 0 && static_cast<int64_t>(requests->size()) > max) {

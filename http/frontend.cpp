@@ -3,6 +3,9 @@
 #include <simdjson.h>
 #include <spdlog/spdlog.h>
 
+#include <fnmatch.h>
+
+#include <algorithm>
 #include <chrono>
 
 #include "ratchet/json.h"
@@ -12,14 +15,42 @@
 #include "http/authentication.h"
 #include "http/batch.h"
 #include "http/op_builder.h"
+#include "http/openapi.h"
 #include "http/utility_views.h"
 
 namespace ratchet {
 namespace {
 
-const char kExposed[] =
-    "Backoff, Retry-After, Alert, Content-Length, Content-Type, Next-Page, Last-Modified, ETag, "
-    "Cache-Control, Expires, Pragma, Total-Objects, Total-Records";
+// Access-Control-Expose-Headers (§10.4): the base set, and what each kind
+// of read answers with.
+#define RATCHET_EXPOSED_BASE "Backoff, Retry-After, Alert, Content-Length, Content-Type"
+#define RATCHET_EXPOSED_CACHE "Last-Modified, ETag, Cache-Control, Expires, Pragma"
+const char kExposedBase[] = RATCHET_EXPOSED_BASE;
+const char kExposedObjectRead[] = RATCHET_EXPOSED_BASE ", " RATCHET_EXPOSED_CACHE;
+const char kExposedPluralGet[] = RATCHET_EXPOSED_BASE ", Next-Page, " RATCHET_EXPOSED_CACHE;
+const char kExposedPluralHead[] =
+    RATCHET_EXPOSED_BASE ", Next-Page, " RATCHET_EXPOSED_CACHE ", Total-Objects, Total-Records";
+#undef RATCHET_EXPOSED_BASE
+#undef RATCHET_EXPOSED_CACHE
+
+const char* exposed_headers(const Route& route, Verb verb) {
+  if (route.kind != Route::kResource && route.kind != Route::kPermissions) return kExposedBase;
+  bool plural = route.plural || route.kind == Route::kPermissions;
+  if (verb == kHead) return plural ? kExposedPluralHead : kExposedObjectRead;
+  if (verb == kGet) return plural ? kExposedPluralGet : kExposedObjectRead;
+  return kExposedBase;
+}
+
+// The Access-Control-Allow-Origin for `origin` (§10.4): "*" when any
+// origin is allowed, the origin itself when a glob matches it, else none.
+std::optional<std::string> allowed_origin(const Settings& settings, const std::string& origin) {
+  const auto& globs = settings.cors_origins;
+  if (std::find(globs.begin(), globs.end(), "*") != globs.end()) return "*";
+  for (const std::string& glob : globs) {
+    if (fnmatch(glob.c_str(), origin.c_str(), 0) == 0) return origin;
+  }
+  return std::nullopt;
+}
 
 std::optional<Verb> parse_verb(const std::string& method) {
   for (Verb v : {kGet, kHead, kPost, kPut, kPatch, kDelete}) {
@@ -28,19 +59,53 @@ std::optional<Verb> parse_verb(const std::string& method) {
   return std::nullopt;
 }
 
-// Accept allows JSON: absent, */*, application/* or application/json (§10.5).
+// One media range of an Accept header: "type/subtype;q=0.5".
+struct MediaRange {
+  std::string type;  // lower-cased
+  double q = 1;
+  bool other_parameters = false;  // parameters besides q
+};
+
+// Nullopt when `text` is not a media range.
+std::optional<MediaRange> parse_media_range(const std::string& text) {
+  MediaRange range;
+  range.type = media_type(text);
+  size_t slash = range.type.find('/');
+  if (slash == std::string::npos || slash == 0 || slash + 1 == range.type.size()) return std::nullopt;
+  for (size_t semi = text.find(';'); semi != std::string::npos;) {
+    size_t next = text.find(';', semi + 1);
+    std::string param = text.substr(semi + 1, next == std::string::npos ? next : next - semi - 1);
+    size_t eq = param.find('=');
+    std::string key = media_type(param.substr(0, eq));
+    if (key == "q" && eq != std::string::npos) {
+      range.q = std::atof(param.c_str() + eq + 1);
+    } else if (!key.empty()) {
+      range.other_parameters = true;
+    }
+    semi = next;
+  }
+  return range;
+}
+
+// Whether Accept allows application/json, as Kinto (WebOb) decides it
+// (§10.5): the most specific matching range decides by its q; a range with
+// parameters besides q matches nothing; a header that does not parse allows
+// anything, an empty one nothing.
 bool accepts_json(const HttpRequest& request) {
   if (!request.has_header("Accept")) return true;
-  std::string accept = request.header("Accept");
-  size_t start = 0;
-  while (start <= accept.size()) {
-    size_t end = accept.find(',', start);
-    if (end == std::string::npos) end = accept.size();
-    std::string type = media_type(accept.substr(start, end - start));
-    if (type == "*/*" || type == "application/*" || type == "application/json") return true;
-    start = end + 1;
+  int best = -1;  // specificity of the deciding range: 0 */*, 1 application/*, 2 application/json
+  bool allowed = false;
+  for (const std::string& text : header_list(request.header("Accept"))) {
+    std::optional<MediaRange> range = parse_media_range(text);
+    if (!range) return true;
+    const std::string& t = range->type;
+    int specificity = t == "*/*" ? 0 : t == "application/*" ? 1 : t == "application/json" ? 2 : -1;
+    if (specificity < 0 || range->other_parameters || specificity < best) continue;
+    if (specificity > best) allowed = false;
+    best = specificity;
+    allowed = allowed || range->q > 0;
   }
-  return false;
+  return allowed;
 }
 
 std::vector<std::string> body_media_types(Verb verb) {
@@ -143,6 +208,7 @@ template <class Respond>
 HttpResponse Frontend::logged(const HttpRequest& request, const char* log_type, Respond respond) {
   auto start = std::chrono::steady_clock::now();
   Exchange exchange;
+  exchange.exposed = kExposedBase;
   HttpResponse response;
   try {
     response = respond(exchange);
@@ -150,7 +216,7 @@ HttpResponse Frontend::logged(const HttpRequest& request, const char* log_type, 
     spdlog::error("unhandled error on {} {}: {}", request.method, request.path, e.what());
     response = HttpResponse::of(errors::internal());
   }
-  finish(request, response);
+  finish(request, exchange, response);
   if (!event_logged(log_type)) return response;
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                 std::chrono::steady_clock::now() - start).count();
@@ -226,11 +292,13 @@ HttpResponse Frontend::serve(const HttpRequest& request, Exchange& exchange) {
     case Route::kWrongVersion: return HttpResponse::of(errors::version_not_available());
     default: break;
   }
-  if (request.method == "OPTIONS") return preflight(route, request);
-  if (!verb || !(route.verbs() & *verb) ||
+  if (request.method == "OPTIONS" || !verb || !(route.verbs() & *verb) ||
       (settings.readonly && *verb != kGet && *verb != kHead)) {
+    exchange.exposed = nullptr;  // as Kinto: neither preflights nor 405s expose headers
+    if (request.method == "OPTIONS") return preflight(route, request);
     return method_not_allowed(route.verbs());
   }
+  exchange.exposed = exposed_headers(route, *verb);
   switch (route.kind) {
     case Route::kHello:
       exchange.principals = node_.principals(exchange.user_id);
@@ -242,6 +310,13 @@ HttpResponse Frontend::serve(const HttpRequest& request, Exchange& exchange) {
       return r;
     }
     case Route::kVersion: return version(settings);
+    case Route::kApi: {
+      HttpResponse r;
+      r.body = dump(openapi(node_.registry(), settings,
+                            request.origin.substr(request.origin.find("://") + 3)));
+      return r;
+    }
+    case Route::kContribute: return contribute();
     case Route::kCluster:
       exchange.principals = node_.principals(exchange.user_id);
       return cluster_view(node_, request, exchange.principals);
@@ -309,30 +384,49 @@ HttpResponse Frontend::render(const Op& op, const HttpRequest& request, Result r
   return r;
 }
 
+// A CORS preflight (§10.4): no authentication; it needs an allowed Origin
+// and a method of the route, and echoes the requested headers.
 HttpResponse Frontend::preflight(const Route& route, const HttpRequest& request) {
-  std::string method = request.header("Access-Control-Request-Method");
-  std::optional<Verb> verb = parse_verb(method);
-  if (!request.has_header("Origin") || !verb || !(route.verbs() & *verb)) {
-    return HttpResponse::of(errors::invalid("header", std::string("Access-Control-Request-Method"),
-                                            "CORS pre-flight needs Origin and an allowed method"));
+  const char* kMethod = "Access-Control-Request-Method";
+  std::vector<ErrorDetail> problems;
+  if (!request.has_header(kMethod)) {
+    problems.push_back({"header", std::string(kMethod), "this header is mandatory"});
+  } else if (std::optional<Verb> verb = parse_verb(request.header(kMethod));
+             !verb || !(route.verbs() & *verb)) {
+    problems.push_back({"header", std::string(kMethod), "Method not allowed"});
   }
+  if (!request.has_header("Origin")) {
+    problems.push_back({"header", std::string("Origin"), "this header is mandatory"});
+  } else if (!allowed_origin(node_.settings(), request.header("Origin"))) {
+    problems.push_back({"header", std::string("Origin"), request.header("Origin") + " not allowed"});
+  }
+  if (!problems.empty()) return HttpResponse::of(errors::invalid(std::move(problems)));
   HttpResponse r;
-  r.set_header("Access-Control-Allow-Methods", allow_header(route.verbs()));
+  r.body = "null";
+  r.set_header("Access-Control-Allow-Methods", allow_header(route.verbs(), ","));
   if (request.has_header("Access-Control-Request-Headers")) {
-    r.set_header("Access-Control-Allow-Headers", request.header("Access-Control-Request-Headers"));
+    std::string echoed;
+    for (const std::string& name : header_list(request.header("Access-Control-Request-Headers"))) {
+      echoed += (echoed.empty() ? "" : ",") + name;
+    }
+    r.set_header("Access-Control-Allow-Headers", echoed);
   }
-  r.set_header("Access-Control-Max-Age", "3600");
+  int max_age = node_.settings().cors_max_age_seconds;
+  if (max_age > 0) r.set_header("Access-Control-Max-Age", std::to_string(max_age));
   return r;
 }
 
-void Frontend::finish(const HttpRequest& request, HttpResponse& response) const {
+void Frontend::finish(const HttpRequest& request, const Exchange& exchange,
+                      HttpResponse& response) const {
   if (response.status != 304) response.set_header("Content-Type", "application/json");
   response.set_header("X-Content-Type-Options", "nosniff");
   response.set_header("Content-Security-Policy",
                       "default-src 'none'; frame-ancestors 'none'; base-uri 'none';");
   if (request.has_header("Origin")) {
-    response.set_header("Access-Control-Allow-Origin", "*");
-    response.set_header("Access-Control-Expose-Headers", kExposed);
+    if (auto origin = allowed_origin(node_.settings(), request.header("Origin"))) {
+      response.set_header("Access-Control-Allow-Origin", *origin);
+      if (exchange.exposed) response.set_header("Access-Control-Expose-Headers", exchange.exposed);
+    }
   }
   if (response.errno_ == kMissingAuthToken) {
     response.set_header("WWW-Authenticate", "Basic realm=\"Realm\"");

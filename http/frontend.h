@@ -30,6 +30,8 @@ class Frontend {
   struct Exchange {
     std::string user_id;
     std::vector<std::string> principals;
+    // Access-Control-Expose-Headers of the answer (§10.4); null: none.
+    const char* exposed = nullptr;
   };
 
   template <class Respond>
@@ -41,7 +43,7 @@ class Frontend {
                         Exchange& exchange);
   HttpResponse preflight(const Route& route, const HttpRequest& request);
   HttpResponse render(const Op& op, const HttpRequest& request, Result result);
-  void finish(const HttpRequest& request, HttpResponse& response) const;
+  void finish(const HttpRequest& request, const Exchange& exchange, HttpResponse& response) const;
 
   Node& node_;
   Authenticator authenticator_;

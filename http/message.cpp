@@ -1,5 +1,6 @@
 #include "http/message.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstring>
 
@@ -31,6 +32,17 @@ std::string media_type(const std::string& header) {
   type = type.substr(b, e - b + 1);
   for (char& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return type;
+}
+
+std::vector<std::string> header_list(const std::string& value) {
+  std::vector<std::string> items;
+  for (size_t start = 0; start <= value.size();) {
+    size_t end = std::min(value.find(',', start), value.size());
+    size_t first = value.find_first_not_of(" \t", start);
+    if (first < end) items.push_back(value.substr(first, value.find_last_not_of(" \t", end - 1) + 1 - first));
+    start = end + 1;
+  }
+  return items;
 }
 
 std::vector<std::pair<std::string, std::string>> parse_query(const std::string& query) {

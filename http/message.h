@@ -43,6 +43,10 @@ struct HttpResponse {
 // parameters: " Application/JSON; charset=utf-8" -> "application/json".
 std::string media_type(const std::string& header);
 
+// The items of a comma-separated header, without surrounding blanks; empty
+// items are skipped.
+std::vector<std::string> header_list(const std::string& value);
+
 // Splits and decodes a raw query string ("a=1&b=%20x").
 std::vector<std::pair<std::string, std::string>> parse_query(const std::string& query);
 

@@ -12,11 +12,14 @@
 namespace ratchet {
 namespace {
 
-void add(Op& op, ErrorDetail detail) {
-  if (op.has_error) return;  // the first problem is reported
+// The first problems found are reported (several when one step finds several).
+void add(Op& op, std::vector<ErrorDetail> details) {
+  if (op.has_error) return;
   op.has_error = true;
-  op.error = errors::invalid({std::move(detail)});
+  op.error = errors::invalid(std::move(details));
 }
+
+void add(Op& op, ErrorDetail detail) { add(op, std::vector<ErrorDetail>{std::move(detail)}); }
 
 Precondition parse_precondition(Op& op, const HttpRequest& request, const std::string& name) {
   Precondition p;
@@ -42,7 +45,7 @@ void parse_query_params(Op& op, const HttpRequest& request) {
   if (op.plural) {
     std::vector<ErrorDetail> problems;
     parse_query(op.params, now_ms(), problems);
-    if (!problems.empty()) add(op, problems.front());
+    if (!problems.empty()) add(op, std::move(problems));
     return;
   }
   for (const auto& [name, value] : request.params) {
@@ -66,41 +69,48 @@ void check_permissions(Op& op, const Registry& registry, const ResourceType& typ
     add(op, {"body", std::string("permissions"), "This resource has no permissions"});
     return;
   }
-  if (!perms.is_object()) {
-    add(op, {"body", std::string("permissions"), "permissions should be an object"});
-    return;
-  }
+  if (!perms.is_object()) return add(op, errors::not_a_mapping("body", "permissions", perms));
+  // As Kinto: an unknown name is the one problem reported; otherwise each
+  // bad value is.
   auto valid = registry.permissions(type);
   for (const auto& [name, members] : perms.items()) {
-    std::string field = "permissions." + name;
     if (std::find(valid.begin(), valid.end(), name) == valid.end()) {
-      add(op, {"body", field, "'" + name + "' is not one of " + dump(Json(valid))});
-    } else if (members.is_null() && op.verb == kPatch) {
+      std::sort(valid.begin() + 2, valid.end());  // read, write, then "<child>:create"s
+      std::string choices;
+      for (const auto& v : valid) choices += (choices.empty() ? "" : ", ") + v;
+      return add(op, {"body", std::string("permissions"),
+                      quote(name) + " is not one of " + choices});
+    }
+  }
+  std::vector<ErrorDetail> problems;
+  for (const auto& [name, members] : perms.items()) {
+    std::string field = "permissions." + name;
+    if (members.is_null() && op.verb == kPatch) continue;
+    if (!members.is_array()) {
+      problems.push_back({"body", field, dump(members) + " is not iterable"});
       continue;
-    } else if (!members.is_array()) {
-      add(op, {"body", field, dump(members) + " is not iterable"});
-    } else {
-      for (const Json& m : members) {
-        if (!m.is_string() || !valid_principal(m.get_ref<const std::string&>())) {
-          add(op, {"body", field, dump(m) + " is not a valid principal"});
-        }
+    }
+    for (size_t i = 0; i < members.size(); ++i) {
+      const Json& m = members[i];
+      std::string at = field + "." + std::to_string(i);
+      if (!m.is_string()) {
+        problems.push_back({"body", at, dump(m) + " is not a string: {'': ''}"});
+      } else if (!valid_principal(m.get_ref<const std::string&>())) {
+        problems.push_back({"body", at, dump(m) + " is not a valid principal"});
       }
     }
   }
+  if (!problems.empty()) add(op, std::move(problems));
 }
 
 // {"data": {...}, "permissions": {...}} of POST, PUT and JSON PATCH.
 void parse_envelope(Op& op, const Registry& registry, const ResourceType& type, const Json& body) {
-  if (!body.is_object()) {
-    add(op, {"body", std::nullopt, "Should be a JSON object"});
-    return;
-  }
+  if (!body.is_object()) return add(op, errors::body_not_an_object(body));
+  Json unknown = Json::object();
   for (const auto& [key, value] : body.items()) {
-    if (key != "data" && key != "permissions") {
-      add(op, {"body", std::nullopt, "Unrecognized keys in mapping: '" + key + "'"});
-      return;
-    }
+    if (key != "data" && key != "permissions") unknown[key] = value;
   }
+  if (!unknown.empty()) return add(op, errors::unrecognized_keys("body", "", unknown));
   auto data = body.find("data");
   auto perms = body.find("permissions");
   if (op.verb == kPatch && data == body.end() && perms == body.end()) {
@@ -113,10 +123,7 @@ void parse_envelope(Op& op, const Registry& registry, const ResourceType& type, 
     op.permissions = dump(*perms);
   }
   if (data == body.end()) return;
-  if (!data->is_object()) {
-    add(op, {"body", std::string("data"), dump(*data) + " is not an object"});
-    return;
-  }
+  if (!data->is_object()) return add(op, errors::not_a_mapping("body", "data", *data));
   Json fields = *data;
   op.has_data = true;
   if (op.verb == kPatch) {  // id and last_modified are handled by the patch itself

@@ -52,6 +52,8 @@ Verbs Route::verbs() const {
     case kHeartbeat:
     case kLbHeartbeat:
     case kVersion:
+    case kApi:
+    case kContribute:
     case kPermissions:
     case kCluster: return kGet | kHead;
     case kBatch: return kPost;
@@ -60,12 +62,12 @@ Verbs Route::verbs() const {
   }
 }
 
-std::string allow_header(Verbs verbs) {
+std::string allow_header(Verbs verbs, const char* separator) {
   std::string out;
   for (Verb v : {kGet, kHead, kPost, kPut, kPatch, kDelete}) {
-    if (verbs & v) out += (out.empty() ? "" : ", ") + std::string(verb_name(v));
+    if (verbs & v) out += verb_name(v) + std::string(separator);
   }
-  return out;
+  return out + "OPTIONS";
 }
 
 Route resolve(const Registry& registry, const std::string& path) {
@@ -101,6 +103,8 @@ Route resolve(const Registry& registry, const std::string& path) {
     if (rest[0] == "__heartbeat__") route.kind = Route::kHeartbeat;
     if (rest[0] == "__lbheartbeat__") route.kind = Route::kLbHeartbeat;
     if (rest[0] == "__version__") route.kind = Route::kVersion;
+    if (rest[0] == "__api__") route.kind = Route::kApi;
+    if (rest[0] == "contribute.json") route.kind = Route::kContribute;
     if (rest[0] == "batch") route.kind = Route::kBatch;
     if (rest[0] == "permissions") route.kind = Route::kPermissions;
     if (rest[0] == "__cluster__") route.kind = Route::kCluster;

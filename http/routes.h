@@ -15,6 +15,8 @@ struct Route {
     kHeartbeat,
     kLbHeartbeat,
     kVersion,
+    kApi,         // GET /v1/__api__ (openapi.h)
+    kContribute,  // GET /v1/contribute.json
     kBatch,
     kPermissions,  // GET /v1/permissions (§7.9), when enabled
     kCluster,      // GET /v1/__cluster__: this node's view of the cluster
@@ -39,7 +41,9 @@ struct Route {
 
 Route resolve(const Registry& registry, const std::string& path);
 
-// "GET, HEAD, ..." in a fixed order.
-std::string allow_header(Verbs verbs);
+// "GET, HEAD, ..., OPTIONS" in a fixed order: the route's methods and the
+// preflight every route answers (Allow; Access-Control-Allow-Methods with
+// separator ",", as Kinto).
+std::string allow_header(Verbs verbs, const char* separator = ", ");
 
 }  // namespace ratchet

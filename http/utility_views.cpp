@@ -11,6 +11,8 @@
 #include <algorithm>
 
 namespace ratchet {
+
+extern const char kBuiltVersionJson[];  // scripts/version_json.cmake
 namespace {
 
 HttpResponse json_response(int status, std::string body) {
@@ -77,7 +79,7 @@ HttpResponse hello(Node& node, const HttpRequest& request, const std::string& us
   Json body = {
       {"project_name", s.project_name},
       {"project_version", s.project_version},
-      {"http_api_version", "1.23"},
+      {"http_api_version", kHttpApiVersion},
       {"project_docs", s.project_docs},
       {"url", request.origin + "/v1/"},
       {"config", config_info(s)},
@@ -123,13 +125,35 @@ HttpResponse cluster_view(Node& node, const HttpRequest& request,
 }
 
 HttpResponse version(const Settings& settings) {
-  std::string text;
-  if (!read_file(settings.version_json, &text)) {
+  std::string text = kBuiltVersionJson;
+  if (!settings.version_json.empty() && !read_file(settings.version_json, &text)) {
     return HttpResponse::of(errors::unknown_url());
   }
   std::optional<Json> doc = try_parse_json(text);
   if (!doc) return HttpResponse::of(errors::internal());
   return json_response(200, dump(*doc));
+}
+
+HttpResponse contribute() {
+  static const std::string kContribute = dump(Json{
+      {"name", "ratchet"},
+      {"description",
+       "A server for the Kinto HTTP protocol: JSON objects in buckets, collections, groups and "
+       "records, with permissions and offline-first sync, in a single binary that scales out by "
+       "adding nodes."},
+      {"repository",
+       {{"url", "https://github.com/ratchet/ratchet"},
+        {"license", "Apache License (2.0)"},
+        {"tests", "https://github.com/ratchet/ratchet/actions"}}},
+      {"participate",
+       {{"home", "https://github.com/ratchet/ratchet"},
+        {"docs", "https://github.com/ratchet/ratchet/blob/main/README.md"}}},
+      {"bugs",
+       {{"list", "https://github.com/ratchet/ratchet/issues"},
+        {"report", "https://github.com/ratchet/ratchet/issues/new"}}},
+      {"keywords", {"JSON", "C++", "REST", "API", "Kinto", "synchronisation"}},
+  });
+  return json_response(200, kContribute);
 }
 
 }  // namespace ratchet

@@ -1,5 +1,5 @@
 // The endpoints that are not resources (PROTOCOL.md §1.4-§1.5): hello,
-// heartbeats and version.
+// heartbeats, version and contribute.json.
 #pragma once
 
 #include <string>
@@ -9,6 +9,9 @@
 #include "http/message.h"
 
 namespace ratchet {
+
+// The Kinto protocol version ratchet speaks (hello's http_api_version).
+constexpr char kHttpApiVersion[] = "1.23";
 
 // GET /v1/: project, API version, public settings, capabilities and, when
 // authenticated, the user's id and principals.
@@ -24,7 +27,11 @@ HttpResponse heartbeat(Node& node);
 HttpResponse cluster_view(Node& node, const HttpRequest& request,
                           const std::vector<std::string>& principals);
 
-// GET /v1/__version__: the version_json file, 404 when absent.
+// GET /v1/__version__: the version_json_path file (404 when absent), by
+// default the version.json written by the build.
 HttpResponse version(const Settings& settings);
+
+// GET /v1/contribute.json: the project's contribute.json (contributejson.org).
+HttpResponse contribute();
 
 }  // namespace ratchet

@@ -54,7 +54,10 @@ Result read_object(Context& ctx, const Snapshot& snapshot, const Op& op,
   if (!op.params.empty()) {
     std::vector<ErrorDetail> ignored;  // only _fields applies to an object (§3.5)
     Query query = parse_query(op.params, now_ms(), ignored);
-    if (!query.fields.empty()) text = dump(project(query, parse_json(text)));
+    if (!query.fields.empty()) {  // as Kinto: the part asked for, without permissions
+      r.body = "{\"data\":" + dump(project(query, parse_json(text))) + "}";
+      return r;
+    }
   }
   r.body = object_body(type, text, object.acl, op.principals);
   return r;

@@ -266,7 +266,7 @@ TEST(HttpBatch, BatchEndpointOnlyAcceptsPost) {
   TestServer s;
   Reply r = s.get("/v1/batch", "alice");
   EXPECT_TRUE(IsError(r, 405, 115));
-  EXPECT_EQ(r.header("Allow"), "POST");
+  EXPECT_EQ(r.header("Allow"), "POST, OPTIONS");
 }
 
 }  // namespace

@@ -195,6 +195,79 @@ TEST_F(HttpErrors, NotAcceptableIs406) {
   expect_unchanged("406");
 }
 
+// Kinto's exact details for each kind of bad body (cornice and colander).
+TEST_F(HttpErrors, BodyErrorDetailsAreShapedAsKintos) {
+  auto detail = [](const std::string& name, const std::string& description) {
+    return Json{{"location", "body"}, {"name", name}, {"description", description}};
+  };
+  Reply r = s.request("PUT", records_path() + "/r1", "{\"data\":", "alice");
+  ASSERT_TRUE(IsError(r, 400, 107));
+  ASSERT_EQ(r.json()["details"].size(), 2u) << r.body;
+  EXPECT_EQ(r.json()["details"][0]["name"], "");
+  EXPECT_EQ(r.json()["details"][1], detail("", "Required"));
+
+  r = s.request("PUT", records_path() + "/r1", "42", "alice");
+  EXPECT_EQ(r.json()["message"], "Should be a JSON object or an array");
+  EXPECT_EQ(r.json()["details"], Json::array({detail("", "Should be a JSON object or an array"),
+                                              detail("", "Required")}));
+  const std::string mapping = " is not a mapping type: Does not implement dict-like functionality.";
+  r = s.request("PUT", records_path() + "/r1", "[1,\"a\"]", "alice");
+  EXPECT_EQ(r.json()["details"], Json::array({detail("", "\"[1, 'a']\"" + mapping)}));
+  r = s.request("PUT", records_path() + "/r1", R"({"data":[1]})", "alice");
+  EXPECT_EQ(r.json()["message"], "data in body: \"[1]\"" + mapping);
+  r = s.request("PUT", records_path() + "/r1", R"({"data":{},"foo":1,"bar":[true,null]})", "alice");
+  EXPECT_EQ(r.json()["details"],
+            Json::array({detail("", "Unrecognized keys in mapping: \"{'bar': [True, None], 'foo': 1}\"")}));
+
+  r = s.request("PUT", "/v1/buckets/blog", R"({"permissions":{"foo":["a"],"read":"x"}})", "alice");
+  EXPECT_EQ(r.json()["message"],
+            "permissions in body: \"foo\" is not one of read, write, collection:create, group:create");
+  EXPECT_EQ(r.json()["details"].size(), 1u);
+  r = s.request("PUT", records_path() + "/r1", R"({"permissions":{"record:create":["a"]}})", "alice");
+  EXPECT_EQ(r.json()["message"], "permissions in body: \"record:create\" is not one of read, write");
+  r = s.request("PUT", records_path() + "/r1", R"({"permissions":{"read":"book"}})", "alice");
+  EXPECT_EQ(r.json()["message"], "permissions.read in body: \"book\" is not iterable");
+  r = s.request("PUT", records_path() + "/r1", R"({"permissions":{"write":[2],"read":["a",1]}})", "alice");
+  EXPECT_EQ(r.json()["details"],
+            Json::array({detail("permissions.read.1", "1 is not a string: {'': ''}"),
+                         detail("permissions.write.0", "2 is not a string: {'': ''}")}));
+  r = s.request("PUT", records_path() + "/r1", R"({"permissions":[]})", "alice");
+  EXPECT_EQ(r.json()["details"], Json::array({detail("permissions", "\"[]\"" + mapping)}));
+  expect_unchanged("bad bodies");
+}
+
+// Each bad parameter is a detail, sorted by name (§9.4).
+TEST_F(HttpErrors, EveryBadQuerystringParameterIsReported) {
+  auto detail = [](const std::string& name, const std::string& description) {
+    return Json{{"location", "querystring"}, {"name", name}, {"description", description}};
+  };
+  Reply r = s.get(records_path() + "?_limit=x&_since=y&_before=z&_sort=", "alice");
+  ASSERT_TRUE(IsError(r, 400, 107)) << describe(r);
+  EXPECT_EQ(r.json()["message"], "_before in querystring: \"z\" is not a number");
+  EXPECT_EQ(r.json()["details"], Json::array({detail("_before", "\"z\" is not a number"),
+                                              detail("_limit", "\"x\" is not a number"),
+                                              detail("_since", "\"y\" is not a number")}));
+  r = s.get(records_path() + "?_limit=-1", "alice");
+  EXPECT_EQ(r.json()["details"], Json::array({detail("_limit", "-1 is less than minimum value 0")}));
+  EXPECT_EQ(s.get(records_path() + "?_sort=", "alice").status, 200);
+}
+
+// WebOb's matching, as Kinto uses it (§10.5).
+TEST_F(HttpErrors, AcceptIsDecidedAsKintoDoes) {
+  for (const char* accept : {"application/json;q=0", "", "application/merge-patch+json",
+                             "application/json; charset=utf-8", "application/json;q=0, */*"}) {
+    Reply r = s.request("GET", records_path(), "", "alice", {{"Accept", accept}});
+    ASSERT_TRUE(IsError(r, 406, 107)) << "'" << accept << "': " << describe(r);
+    EXPECT_EQ(r.json()["message"], "Accept header should be one of ['application/json']");
+    EXPECT_EQ(r.json()["details"],
+              Json::array({{{"location", "header"}, {"name", "Accept"},
+                            {"description", "Accept header should be one of ['application/json']"}}}));
+  }
+  for (const char* accept : {"text/html, */*;q=0.1", "foo", "application/JSON", "*/*;q=0, application/json"}) {
+    EXPECT_EQ(s.request("GET", records_path(), "", "alice", {{"Accept", accept}}).status, 200) << accept;
+  }
+}
+
 TEST_F(HttpErrors, UnsupportedMediaTypeIs415) {
   for (const char* type : {"text/plain", "application/x-www-form-urlencoded", "application/xml"}) {
     for (const auto& [method, path] : std::vector<std::pair<std::string, std::string>>{

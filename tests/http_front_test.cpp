@@ -228,10 +228,11 @@ TEST(HttpFront, UnknownMethodsAre405NeverRedirected) {
   struct Case {
     std::string method, path, allow;
   };
-  for (const Case& c : std::vector<Case>{{"FOO", "/", "GET, HEAD"},
-                                         {"PROPFIND", "/v1/buckets", "GET, HEAD, POST, DELETE"},
-                                         {"FOO", "/v1/buckets/", "GET, HEAD, POST, DELETE"},
-                                         {"PROPFIND", "/v1/buckets/b", "GET, HEAD, PUT, PATCH, DELETE"}}) {
+  for (const Case& c :
+       std::vector<Case>{{"FOO", "/", "GET, HEAD, OPTIONS"},
+                         {"PROPFIND", "/v1/buckets", "GET, HEAD, POST, DELETE, OPTIONS"},
+                         {"FOO", "/v1/buckets/", "GET, HEAD, POST, DELETE, OPTIONS"},
+                         {"PROPFIND", "/v1/buckets/b", "GET, HEAD, PUT, PATCH, DELETE, OPTIONS"}}) {
     SCOPED_TRACE(c.method + " " + c.path);
     RawSocket raw(s.port());
     ASSERT_TRUE(raw.send(c.method + " " + c.path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));

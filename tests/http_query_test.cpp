@@ -119,6 +119,8 @@ TEST_F(HttpQuery, FieldsSelectWhatIsReturned) {
   EXPECT_EQ(item["address"], Json::parse(R"({"street":"s"})"));
   Reply one = server.get(std::string(kRecords) + "/a?_fields=title", "alice");
   EXPECT_EQ(one.json()["data"].size(), 3u) << one.body;
+  EXPECT_FALSE(one.json().contains("permissions")) << one.body;  // as Kinto
+  EXPECT_TRUE(server.get(std::string(kRecords) + "/a", "alice").json().contains("permissions"));
 }
 
 TEST_F(HttpQuery, SinceReturnsChangesAndTombstonesExactlyOnceInOrder) {

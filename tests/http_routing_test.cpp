@@ -132,13 +132,14 @@ TEST(HttpRouting, UnsupportedMethodIs405WithAllow) {
     std::set<std::string> allow;
   };
   const std::vector<Case> cases{
-      {"PATCH", "/v1/buckets", {"GET", "HEAD", "POST", "DELETE"}},
-      {"PUT", "/v1/buckets/blog/collections", {"GET", "HEAD", "POST", "DELETE"}},
-      {"POST", "/v1/buckets/blog", {"GET", "HEAD", "PUT", "PATCH", "DELETE"}},
-      {"POST", "/v1/buckets/blog/collections/c/records/r", {"GET", "HEAD", "PUT", "PATCH", "DELETE"}},
-      {"GET", "/v1/batch", {"POST"}},
-      {"POST", "/v1/__heartbeat__", {"GET", "HEAD"}},
-      {"DELETE", "/v1/", {"GET", "HEAD"}},
+      {"PATCH", "/v1/buckets", {"GET", "HEAD", "POST", "DELETE", "OPTIONS"}},
+      {"PUT", "/v1/buckets/blog/collections", {"GET", "HEAD", "POST", "DELETE", "OPTIONS"}},
+      {"POST", "/v1/buckets/blog", {"GET", "HEAD", "PUT", "PATCH", "DELETE", "OPTIONS"}},
+      {"POST", "/v1/buckets/blog/collections/c/records/r",
+       {"GET", "HEAD", "PUT", "PATCH", "DELETE", "OPTIONS"}},
+      {"GET", "/v1/batch", {"POST", "OPTIONS"}},
+      {"POST", "/v1/__heartbeat__", {"GET", "HEAD", "OPTIONS"}},
+      {"DELETE", "/v1/", {"GET", "HEAD", "OPTIONS"}},
   };
   for (const Case& c : cases) {
     Reply r = s.request(c.method, c.path, "", "alice");
@@ -154,7 +155,11 @@ TEST(HttpRouting, UnknownMethodIs405) {
   TestServer s;
   Reply r = s.request("TRACE", "/v1/buckets", "", "alice");
   EXPECT_TRUE(IsError(r, 405, 115));
-  EXPECT_EQ(split_list(r.header("Allow")), (std::set<std::string>{"GET", "HEAD", "POST", "DELETE"}));
+  EXPECT_EQ(r.header("Allow"), "GET, HEAD, POST, DELETE, OPTIONS");
+  // As Kinto: a 405 exposes no headers.
+  r = s.request("TRACE", "/v1/buckets", "", "alice", {{"Origin", "https://app.example"}});
+  EXPECT_EQ(r.header("Access-Control-Allow-Origin"), "*");
+  EXPECT_FALSE(r.has_header("Access-Control-Expose-Headers"));
 }
 
 TEST(HttpRouting, HelloAnonymous) {
@@ -298,6 +303,28 @@ TEST(HttpRouting, VersionServesTheVersionFile) {
   EXPECT_EQ(s.request("HEAD", "/v1/__version__").status, 200);
 }
 
+TEST(HttpRouting, VersionServesTheBuildsVersionJsonByDefault) {
+  TestServer s;
+  Reply r = s.get("/v1/__version__");
+  ASSERT_EQ(r.status, 200) << describe(r);
+  Json doc = r.json();
+  EXPECT_EQ(doc["name"], "ratchet");
+  EXPECT_EQ(doc["version"], RATCHET_VERSION);
+  EXPECT_EQ(doc["source"], "https://github.com/ratchet/ratchet");
+  std::string commit = doc["commit"];
+  EXPECT_TRUE(commit == "unknown" ||
+              (commit.size() == 40 && commit.find_first_not_of("0123456789abcdef") == std::string::npos))
+      << commit;
+}
+
+TEST(HttpRouting, VersionJsonPathIsKintosNameForTheFile) {
+  TempDir dir;
+  std::string path = dir.path() + "/v.json";
+  std::ofstream(path) << R"({"name":"other","version":"9"})";
+  TestServer s([&](Settings& st, Registry& r) { set_setting(st, "version_json_path", path, r); });
+  EXPECT_EQ(s.get("/v1/__version__").json(), Json::parse(R"({"name":"other","version":"9"})"));
+}
+
 TEST(HttpRouting, VersionWithoutFileIs404Errno111) {
   TempDir dir;
   TestServer s([&](Settings& st, Registry&) { st.version_json = dir.path() + "/missing.json"; });
@@ -337,31 +364,74 @@ TEST(HttpRouting, JsonContentTypeOnBodies) {
   }
 }
 
-TEST(HttpRouting, CorsHeadersWithOrigin) {
+// §10.4: the base set, plus what each kind of read answers with, whatever
+// the status.
+TEST(HttpRouting, CorsExposedHeadersDependOnTheKindOfResponse) {
   TestServer s;
   make_collection(s, "alice");
   httplib::Headers origin{{"Origin", "https://app.example"}};
+  const std::string base = "Backoff, Retry-After, Alert, Content-Length, Content-Type";
+  const std::string cache = "Last-Modified, ETag, Cache-Control, Expires, Pragma";
   Reply list = s.request("GET", records_path(), "", "alice", origin);
   ASSERT_EQ(list.status, 200);
   EXPECT_EQ(list.header("Access-Control-Allow-Origin"), "*");
   EXPECT_FALSE(list.has_header("Access-Control-Allow-Credentials"));
-  auto exposed = split_list(list.header("Access-Control-Expose-Headers"));
-  for (const char* h : {"Backoff", "Retry-After", "Alert", "Content-Length", "Content-Type",
-                        "Next-Page", "Last-Modified", "ETag", "Cache-Control", "Expires", "Pragma"}) {
-    EXPECT_TRUE(exposed.count(h)) << h << " not in " << list.header("Access-Control-Expose-Headers");
+  EXPECT_EQ(list.header("Access-Control-Expose-Headers"), base + ", Next-Page, " + cache);
+  EXPECT_EQ(s.request("HEAD", records_path(), "", "alice", origin)
+                .header("Access-Control-Expose-Headers"),
+            base + ", Next-Page, " + cache + ", Total-Objects, Total-Records");
+  Reply put = s.request("PUT", records_path() + "/r1", "{}", "alice", origin);
+  ASSERT_EQ(put.status, 201) << describe(put);
+  EXPECT_EQ(put.header("Access-Control-Expose-Headers"), base);
+  for (const char* verb : {"GET", "HEAD"}) {
+    EXPECT_EQ(s.request(verb, records_path() + "/r1", "", "alice", origin)
+                  .header("Access-Control-Expose-Headers"),
+              base + ", " + cache)
+        << verb;
   }
-  Reply head = s.request("HEAD", records_path(), "", "alice", origin);
-  exposed = split_list(head.header("Access-Control-Expose-Headers"));
-  EXPECT_TRUE(exposed.count("Total-Objects"));
-  EXPECT_TRUE(exposed.count("Total-Records"));
-  // Errors and redirects carry them too.
-  for (const Reply& r : {s.request("GET", "/v1/buckets/blog", "", "", origin),
-                         s.request("GET", "/v1/nothing", "", "", origin),
+  // An error answers with its route's list; what has no route, the base set.
+  Reply denied = s.request("GET", "/v1/buckets/blog", "", "", origin);
+  EXPECT_EQ(denied.status, 401) << describe(denied);
+  EXPECT_EQ(denied.header("Access-Control-Expose-Headers"), base + ", " + cache);
+  for (const Reply& r : {s.request("GET", "/v1/nothing", "", "", origin),
                          s.request("GET", "/buckets", "", "", origin),
                          s.request("GET", "/v1/", "", "", origin)}) {
     EXPECT_EQ(r.header("Access-Control-Allow-Origin"), "*") << describe(r);
-    EXPECT_TRUE(split_list(r.header("Access-Control-Expose-Headers")).count("Backoff")) << describe(r);
+    EXPECT_EQ(r.header("Access-Control-Expose-Headers"), base) << describe(r);
   }
+}
+
+// cors_origins: shell globs; an origin none matches gets no CORS headers.
+TEST(HttpRouting, CorsOriginsAreGlobs) {
+  TestServer s([](Settings& st, Registry& r) {
+    set_setting(st, "cors_origins", "https://*.example.com http://localhost:3000", r);
+  });
+  for (const char* allowed : {"https://app.example.com", "http://localhost:3000"}) {
+    Reply r = s.request("GET", "/v1/", "", "", {{"Origin", allowed}});
+    EXPECT_EQ(r.header("Access-Control-Allow-Origin"), allowed);
+    EXPECT_TRUE(r.has_header("Access-Control-Expose-Headers"));
+  }
+  Reply r = s.request("GET", "/v1/", "", "", {{"Origin", "https://evil.example.org"}});
+  EXPECT_EQ(r.status, 200);
+  EXPECT_FALSE(r.has_header("Access-Control-Allow-Origin"));
+  EXPECT_FALSE(r.has_header("Access-Control-Expose-Headers"));
+  r = s.request("OPTIONS", "/v1/buckets", "", "",
+                {{"Origin", "https://evil.example.org"}, {"Access-Control-Request-Method", "GET"}});
+  ASSERT_TRUE(IsError(r, 400, 107)) << describe(r);
+  EXPECT_EQ(r.json()["message"], "Origin in header: https://evil.example.org not allowed");
+}
+
+TEST(HttpRouting, CorsMaxAgeZeroOmitsTheHeader) {
+  TestServer s([](Settings& st, Registry& r) { set_setting(st, "cors_max_age_seconds", "0", r); });
+  Reply r = s.request("OPTIONS", "/v1/buckets", "", "",
+                      {{"Origin", "https://a.example"}, {"Access-Control-Request-Method", "GET"}});
+  ASSERT_EQ(r.status, 200) << describe(r);
+  EXPECT_FALSE(r.has_header("Access-Control-Max-Age"));
+  TestServer t([](Settings& st, Registry& r) { set_setting(st, "cors_max_age_seconds", "60", r); });
+  EXPECT_EQ(t.request("OPTIONS", "/v1/buckets", "", "",
+                      {{"Origin", "https://a.example"}, {"Access-Control-Request-Method", "GET"}})
+                .header("Access-Control-Max-Age"),
+            "60");
 }
 
 TEST(HttpRouting, NoCorsHeadersWithoutOrigin) {
@@ -376,33 +446,48 @@ TEST(HttpRouting, PreflightNeedsNoAuthentication) {
   Reply r = s.request("OPTIONS", records_path(), "", "",
                       {{"Origin", "https://app.example"},
                        {"Access-Control-Request-Method", "POST"},
-                       {"Access-Control-Request-Headers", "Authorization, Content-Type, If-Match"}});
+                       {"Access-Control-Request-Headers", "Authorization, Content-Type,If-Match"}});
   ASSERT_EQ(r.status, 200) << describe(r);
+  EXPECT_EQ(r.body, "null");
   EXPECT_EQ(r.header("Access-Control-Allow-Origin"), "*");
-  EXPECT_EQ(split_list(r.header("Access-Control-Allow-Methods")),
-            (std::set<std::string>{"GET", "HEAD", "POST", "DELETE"}));
-  EXPECT_EQ(split_list(r.header("Access-Control-Allow-Headers")),
-            (std::set<std::string>{"Authorization", "Content-Type", "If-Match"}));
+  EXPECT_EQ(r.header("Access-Control-Allow-Methods"), "GET,HEAD,POST,DELETE,OPTIONS");
+  EXPECT_EQ(r.header("Access-Control-Allow-Headers"), "Authorization,Content-Type,If-Match");
   EXPECT_EQ(r.header("Access-Control-Max-Age"), "3600");
+  EXPECT_FALSE(r.has_header("Access-Control-Expose-Headers"));
 
   r = s.request("OPTIONS", records_path() + "/r1", "", "",
                 {{"Origin", "https://app.example"}, {"Access-Control-Request-Method", "PUT"}});
   ASSERT_EQ(r.status, 200) << describe(r);
-  EXPECT_EQ(split_list(r.header("Access-Control-Allow-Methods")),
-            (std::set<std::string>{"GET", "HEAD", "PUT", "PATCH", "DELETE"}));
+  EXPECT_EQ(r.header("Access-Control-Allow-Methods"), "GET,HEAD,PUT,PATCH,DELETE,OPTIONS");
+  EXPECT_FALSE(r.has_header("Access-Control-Allow-Headers"));
 
   r = s.request("OPTIONS", "/v1/", "", "",
                 {{"Origin", "https://app.example"}, {"Access-Control-Request-Method", "GET"}});
   EXPECT_EQ(r.status, 200) << describe(r);
 }
 
+// As Kinto (cornice): each missing header is a detail, the message names the first.
 TEST(HttpRouting, PreflightWithoutOriginOrMethodIs400) {
   TestServer s;
-  EXPECT_TRUE(IsError(s.request("OPTIONS", records_path(), "", "",
-                                {{"Access-Control-Request-Method", "GET"}}),
-                      400, 107));
-  EXPECT_TRUE(IsError(s.request("OPTIONS", records_path(), "", "", {{"Origin", "https://a.example"}}),
-                      400, 107));
+  auto detail = [](const char* name, const char* description) {
+    return Json{{"location", "header"}, {"name", name}, {"description", description}};
+  };
+  Reply r = s.request("OPTIONS", records_path(), "", "", {{"Access-Control-Request-Method", "GET"}});
+  ASSERT_TRUE(IsError(r, 400, 107)) << describe(r);
+  EXPECT_EQ(r.json()["message"], "Origin in header: this header is mandatory");
+  EXPECT_EQ(r.json()["details"], Json::array({detail("Origin", "this header is mandatory")}));
+  EXPECT_FALSE(r.has_header("Access-Control-Allow-Origin"));
+
+  r = s.request("OPTIONS", records_path(), "", "", {{"Origin", "https://a.example"}});
+  ASSERT_TRUE(IsError(r, 400, 107)) << describe(r);
+  EXPECT_EQ(r.json()["message"], "Access-Control-Request-Method in header: this header is mandatory");
+  EXPECT_EQ(r.header("Access-Control-Allow-Origin"), "*");
+
+  r = s.request("OPTIONS", records_path(), "", "");
+  ASSERT_TRUE(IsError(r, 400, 107)) << describe(r);
+  EXPECT_EQ(r.json()["details"],
+            Json::array({detail("Access-Control-Request-Method", "this header is mandatory"),
+                         detail("Origin", "this header is mandatory")}));
 }
 
 // §10.4 "An unsupported requested method -> 400" (cornice). Checklist item
@@ -412,7 +497,55 @@ TEST(HttpRouting, PreflightForUnsupportedMethodIs400) {
   TestServer s;
   Reply r = s.request("OPTIONS", records_path(), "", "",
                       {{"Origin", "https://app.example"}, {"Access-Control-Request-Method", "PUT"}});
-  EXPECT_TRUE(IsError(r, 400, 107));
+  ASSERT_TRUE(IsError(r, 400, 107));
+  EXPECT_EQ(r.json()["message"], "Access-Control-Request-Method in header: Method not allowed");
+}
+
+// §1.5: Swagger 2.0 with a path for every route, the registry's resources
+// included (an application's too).
+TEST(HttpRouting, ApiDescribesEveryRoute) {
+  TestServer s([](Settings& st, Registry& r) {
+    st.experimental_permissions_endpoint = true;
+    r.add({.name = "bookmark", .plural = "bookmarks", .parent = "collection"});
+  });
+  Reply r = s.get("/v1/__api__");
+  ASSERT_EQ(r.status, 200) << describe(r);
+  Json doc = r.json();
+  EXPECT_EQ(doc["swagger"], "2.0");
+  EXPECT_EQ(doc["info"], (Json{{"title", "ratchet"}, {"version", "1.23"}}));
+  EXPECT_EQ(doc["basePath"], "/v1");
+  EXPECT_EQ(doc["schemes"], Json::array({"http"}));
+  EXPECT_EQ(doc["host"], "127.0.0.1:" + std::to_string(s.port()));
+  EXPECT_EQ(doc["securityDefinitions"], (Json{{"basicauth", {{"type", "basic"}}}}));
+  const Json& paths = doc["paths"];
+  for (const char* p : {"/", "/__heartbeat__", "/__lbheartbeat__", "/__version__", "/__api__",
+                        "/contribute.json", "/batch", "/permissions", "/buckets", "/buckets/{id}",
+                        "/buckets/{bucket_id}/groups/{id}",
+                        "/buckets/{bucket_id}/collections/{collection_id}/records/{id}",
+                        "/buckets/{bucket_id}/collections/{collection_id}/bookmarks"}) {
+    EXPECT_TRUE(paths.contains(p)) << p;
+  }
+  const Json& records = paths["/buckets/{bucket_id}/collections/{collection_id}/records"];
+  for (const char* verb : {"get", "head", "post", "delete"}) EXPECT_TRUE(records.contains(verb)) << verb;
+  EXPECT_FALSE(records.contains("put"));
+  EXPECT_EQ(records["get"]["parameters"].size(), 2u);
+  EXPECT_EQ(paths["/buckets/{id}"].size(), 5u);  // get head put patch delete
+  EXPECT_TRUE(paths["/batch"].contains("post"));
+}
+
+TEST(HttpRouting, ContributeJson) {
+  TestServer s;
+  Reply r = s.get("/v1/contribute.json");
+  ASSERT_EQ(r.status, 200) << describe(r);
+  Json doc = r.json();
+  EXPECT_EQ(doc["name"], "ratchet");
+  for (const char* key : {"description", "repository", "participate", "bugs", "keywords"}) {
+    EXPECT_TRUE(doc.contains(key)) << key;
+  }
+  Reply redirect = s.get("/contribute.json");
+  EXPECT_EQ(redirect.status, 307);
+  EXPECT_EQ(redirect.header("Location"), "http://127.0.0.1:" + std::to_string(s.port()) +
+                                             "/v1/contribute.json");
 }
 
 }  // namespace

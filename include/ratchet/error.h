@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "ratchet/json.h"
+
 namespace ratchet {
 
 enum Errno : int {
@@ -46,8 +48,19 @@ namespace errors {
 Error invalid(std::vector<ErrorDetail> details);
 Error invalid(std::string location, std::optional<std::string> name,
               std::string description);
-// 400 "Invalid JSON: ..." for an unparsable body.
+// 400 for an unparsable body: "Invalid JSON: ...", then the body's
+// "Required" (Kinto's two details, both named "").
 Error invalid_json(const std::string& parser_detail);
+// The detail of a JSON object `unknown` holding keys a mapping does not
+// have, worded as Kinto's (colander): Unrecognized keys in mapping: "{'foo': 1}".
+ErrorDetail unrecognized_keys(std::string location, std::string name, const Json& unknown);
+// The detail of a value that should be an object, worded as Kinto's
+// (colander): "[1]" is not a mapping type: ...
+ErrorDetail not_a_mapping(std::string location, std::string name, const Json& value);
+// The details of a request body that is not an object, as Kinto's: an
+// array is not a mapping; a scalar is neither an object nor an array, and
+// the body is then "Required".
+std::vector<ErrorDetail> body_not_an_object(const Json& body);
 Error bad_url();                                   // 400 "Invalid URL path."
 Error unknown_url();                               // 404 errno 111
 Error version_not_available();                     // 404 errno 116

@@ -60,6 +60,10 @@ struct Settings {
   bool readonly = false;
   bool explicit_permissions = true;
   int retry_after_seconds = 3;
+  // CORS (§10.4): origins allowed, as shell globs; how long a preflight's
+  // answer may be cached (0: no Access-Control-Max-Age).
+  std::vector<std::string> cors_origins{"*"};
+  int cors_max_age_seconds = 3600;
   std::string userid_hmac_secret;
   // Plugins (Kinto's `includes`), among those the application offers.
   std::vector<std::string> includes;
@@ -83,7 +87,9 @@ struct Settings {
   std::string project_name = "ratchet";
   std::string project_version = RATCHET_VERSION;
   std::string project_docs = "https://kinto.readthedocs.io/";
-  std::string version_json = "version.json";
+  // version_json_path (alias version_json): the file /v1/__version__
+  // serves; empty: the version.json written by the build.
+  std::string version_json;
   std::string log_level = "info";
   // Where the settings came from (hello's "config"); empty without a file.
   std::string config_path;
