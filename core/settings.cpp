@@ -6,6 +6,7 @@
 #include <cctype>
 #include <charconv>
 #include <functional>
+#include <set>
 #include <stdexcept>
 
 #include "ratchet/registry.h"
@@ -168,24 +169,98 @@ bool set_per_type(Settings& s, const std::string& key, const std::string& value,
   return false;
 }
 
-struct IniContext {
-  Settings* settings;
-  const Registry* registry;
-  std::string error;
+// The entries of an .ini file in order; a continuation line (a value
+// spread over indented lines, as Kinto's `includes`) joins its entry.
+struct IniEntry {
+  std::string section, name, value;
 };
 
 int on_ini_entry(void* user, const char* section, const char* name, const char* value) {
-  auto* ctx = static_cast<IniContext*>(user);
-  try {
-    if (std::string(section) != "ratchet") {
-      throw ConfigError("unknown section [" + std::string(section) + "] (settings go in [ratchet])");
-    }
-    set_setting(*ctx->settings, name, value, *ctx->registry);
-  } catch (const ConfigError& e) {
-    if (ctx->error.empty()) ctx->error = e.what();
-    return 0;
+  auto* entries = static_cast<std::vector<IniEntry>*>(user);
+  if (!entries->empty() && entries->back().section == section && entries->back().name == name) {
+    entries->back().value += std::string("\n") + value;
+  } else {
+    entries->push_back({section, name, value});
   }
   return 1;
+}
+
+bool starts_with(const std::string& s, const std::string& prefix) { return s.rfind(prefix, 0) == 0; }
+
+// Sections of a Kinto (Pyramid, PasteDeploy, logging, uWSGI) ini that mean
+// nothing to ratchet.
+bool foreign_section(const std::string& section) {
+  for (const char* name : {"server:main", "loggers", "handlers", "formatters", "uwsgi"}) {
+    if (section == name) return true;
+  }
+  for (const char* prefix : {"logger_", "handler_", "formatter_", "pipeline:", "filter:", "server:"}) {
+    if (starts_with(section, prefix)) return true;
+  }
+  return false;
+}
+
+// Kinto settings (without the kinto. prefix) about its Python machinery:
+// backends, pools, Pyramid.
+bool foreign_kinto_key(const std::string& key) {
+  static const std::set<std::string> kKeys{
+      "use", "storage_backend", "storage_url", "cache_backend", "cache_url", "cache_prefix",
+      "permission_backend", "permission_url", "storage_pool_size", "storage_max_overflow",
+      "storage_pool_recycle", "storage_pool_timeout", "storage_max_backlog", "storage_poolclass",
+      "cache_pool_size", "cache_max_size_bytes", "permission_pool_size", "permission_max_overflow",
+      "bucket_id_generator", "collection_id_generator", "group_id_generator",
+      "record_id_generator"};
+  return kKeys.count(key) || starts_with(key, "pyramid.") || starts_with(key, "sqlalchemy.");
+}
+
+// One entry of Kinto's [app:main]: `kinto.` is optional, plugins are named
+// by their module (kinto.plugins.accounts), authentication policies by
+// their class. What means nothing here is added to `ignored`; a Kinto
+// setting ratchet does not support is an error naming it.
+void set_kinto_setting(Settings& s, const IniEntry& e, const Registry& registry) {
+  std::string key = starts_with(e.name, "kinto.") ? e.name.substr(6) : e.name;
+  if (foreign_kinto_key(key)) {
+    s.ignored.push_back("[app:main] " + e.name);
+    return;
+  }
+  if (starts_with(key, "multiauth.policy.") && key.size() > 21 &&
+      key.compare(key.size() - 4, 4, ".use") == 0 && starts_with(e.value, "kinto.")) {
+    s.ignored.push_back("[app:main] " + e.name);  // ratchet knows its policies by name
+    return;
+  }
+  std::string value = e.value;
+  if (key == "includes") {
+    value.clear();
+    for (const std::string& module : to_list(e.value)) {
+      if (!starts_with(module, "kinto.plugins.")) {
+        throw ConfigError("setting '" + e.name + "': ratchet has no plugin '" + module + "'");
+      }
+      value += module.substr(14) + " ";
+    }
+  }
+  try {
+    set_setting(s, key, value, registry);
+  } catch (const ConfigError& err) {
+    throw ConfigError("[app:main] " + e.name + ": " + err.what() +
+                      " (a Kinto setting ratchet does not support)");
+  }
+}
+
+void apply_ini(Settings& s, const std::vector<IniEntry>& entries, const Registry& registry) {
+  for (const IniEntry& e : entries) {
+    if (e.section == "ratchet") {
+      set_setting(s, e.name, e.value, registry);
+    } else if (e.section == "app:main") {
+      set_kinto_setting(s, e, registry);
+    } else if (foreign_section(e.section)) {
+      std::string name = "[" + e.section + "]";
+      if (std::find(s.ignored.begin(), s.ignored.end(), name) == s.ignored.end()) {
+        s.ignored.push_back(name);
+      }
+    } else {
+      throw ConfigError("unknown section [" + e.section +
+                        "] (settings go in [ratchet], or in [app:main] as Kinto's)");
+    }
+  }
 }
 
 // A secret that keys ids others must not compute cannot be empty: anyone
@@ -328,11 +403,15 @@ void set_setting(Settings& settings, const std::string& key, const std::string& 
 Settings load_settings(const std::string& path, char** environ, const Registry& registry) {
   Settings settings;
   if (!path.empty()) {
-    IniContext ctx{&settings, &registry, {}};
-    int rc = ini_parse(path.c_str(), on_ini_entry, &ctx);
-    if (!ctx.error.empty()) throw ConfigError(path + ": " + ctx.error);
+    std::vector<IniEntry> entries;
+    int rc = ini_parse(path.c_str(), on_ini_entry, &entries);
     if (rc < 0) throw ConfigError("cannot read configuration file '" + path + "'");
     if (rc > 0) throw ConfigError(path + ": syntax error on line " + std::to_string(rc));
+    try {
+      apply_ini(settings, entries, registry);
+    } catch (const ConfigError& e) {
+      throw ConfigError(path + ": " + e.what());
+    }
     settings.config_path = path;
   }
   static const std::string prefix = "RATCHET_";

@@ -31,6 +31,11 @@ int serve(const std::string& name, const Registry& app_registry, const std::stri
   if (port >= 0) settings.http_port = port;
   if (!data.empty()) settings.storage_path = data;
   init_logging(settings.project_name, settings.log_level);
+  if (!settings.ignored.empty()) {
+    std::string list;
+    for (const auto& item : settings.ignored) list += (list.empty() ? "" : ", ") + item;
+    spdlog::warn("{}: ignored, as they mean nothing to ratchet: {}", config, list);
+  }
 
   // Signals are taken by one waiting thread, whatever thread they hit.
   sigset_t signals;

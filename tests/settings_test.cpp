@@ -111,6 +111,45 @@ int run(const std::string& args, std::string* output = nullptr) {
   return WEXITSTATUS(status);
 }
 
+// A Kinto 26 ini (tests/fixtures/kinto26.ini): [app:main] with or without
+// the kinto. prefix, plugins by module, the rest listed as ignored.
+TEST_F(SettingsTest, AKintoIniIsRead) {
+  std::ifstream in(std::string(RATCHET_SOURCE_DIR) + "/tests/fixtures/kinto26.ini");
+  std::string kinto((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  ASSERT_NE(kinto.find("kinto.plugins.admin"), std::string::npos);
+  // The admin plugin is not built yet: the ini names it and stops start-up.
+  EXPECT_NE(error_of(write(kinto)).find("'admin'"), std::string::npos) << error_of(write(kinto));
+
+  std::string without_admin = kinto;
+  without_admin.replace(without_admin.find("kinto.plugins.admin"), 19, "");
+  Settings s = load(write(without_admin));
+  EXPECT_EQ(s.includes, (std::vector<std::string>{"default_bucket", "accounts"}));
+  EXPECT_EQ(s.multiauth_policies, (std::vector<std::string>{"account"}));
+  EXPECT_EQ(s.grants("bucket", "create"), (std::vector<std::string>{"account:admin"}));
+  EXPECT_EQ(s.grants("account", "write"), (std::vector<std::string>{"account:admin"}));
+  EXPECT_EQ(s.userid_hmac_secret.size(), 64u);
+  EXPECT_EQ(s.storage_backend, "rocksdb");  // Kinto's backends mean nothing here
+  for (const char* ignored : {"[server:main]", "[app:main] use", "[app:main] kinto.storage_backend",
+                              "[app:main] multiauth.policy.account.use", "[loggers]",
+                              "[logger_kinto]", "[formatter_json]"}) {
+    EXPECT_NE(std::find(s.ignored.begin(), s.ignored.end(), ignored), s.ignored.end()) << ignored;
+  }
+  // The prefix is optional, as in Kinto.
+  EXPECT_EQ(load(write("[app:main]\nuserid_hmac_secret = k\nkinto.paginate_by = 7\n")).paginate_by, 7);
+}
+
+TEST_F(SettingsTest, AKintoSettingRatchetDoesNotSupportIsNamed) {
+  for (const char* line : {"kinto.signer.resources = /buckets/a", "kinto.includes = kinto_attachment",
+                           "kinto.includes = kinto.plugins.quotas"}) {
+    std::string error = error_of(write(std::string("[app:main]\nkinto.userid_hmac_secret = k\n") + line + "\n"));
+    std::string name = std::string(line).substr(0, std::string(line).find(' '));
+    EXPECT_FALSE(error.empty()) << line;
+    EXPECT_TRUE(error.find(name) != std::string::npos || error.find("quotas") != std::string::npos)
+        << line << ": " << error;
+  }
+  EXPECT_NE(error_of(write("[app:other]\nx = 1\n")).find("unknown section [app:other]"), std::string::npos);
+}
+
 TEST_F(SettingsTest, TheBinaryExitsWithCode2OnABadSetting) {
   std::string out;
   EXPECT_EQ(run("serve --config " + write("[ratchet]\nhttp_prot = 1\n"), &out), 2);

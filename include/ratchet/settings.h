@@ -93,6 +93,9 @@ struct Settings {
   std::string log_level = "info";
   // Where the settings came from (hello's "config"); empty without a file.
   std::string config_path;
+  // Sections and keys of a Kinto ini that mean nothing here (Pyramid,
+  // logging, backends), to be listed once in a warning.
+  std::vector<std::string> ignored;
 
   // Objects on one page of a list: `requested` (_limit, -1 when absent)
   // capped by paginate_by and storage_max_fetch_size (PROTOCOL.md §4.5).
