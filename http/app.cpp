@@ -37,6 +37,10 @@ int serve(const std::string& name, const Registry& app_registry, const std::stri
     spdlog::warn("{}: ignored, as they mean nothing to ratchet: {}", config, list);
   }
 
+  // A write to a socket its peer closed is an error where it happens (etcd's
+  // client, cpp-httplib 0.11, sends without MSG_NOSIGNAL), never the end of
+  // the node.
+  signal(SIGPIPE, SIG_IGN);
   // Signals are taken by one waiting thread, whatever thread they hit.
   sigset_t signals;
   sigemptyset(&signals);

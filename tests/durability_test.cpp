@@ -2,9 +2,11 @@
 // storage_fsync on is killed mid-stream, restarted on the same data, and
 // every write it acknowledged is read back.
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <httplib.h>
 
 #include <atomic>
+#include <chrono>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -26,6 +28,19 @@ const std::map<std::string, std::string> kEnv{{"RATCHET_STORAGE_BACKEND", "rocks
                                               {"RATCHET_LOG_LEVEL", "info"}};
 
 httplib::Headers auth() { return {{"Authorization", basic_auth("alice")}}; }
+
+// A write into a socket whose peer has gone raises SIGPIPE; the node must
+// live on (a cluster node died so, silently, writing to etcd).
+TEST(Durability, SigpipeDoesNotStopTheNode) {
+  TempDir dir;
+  ChildServer server(RATCHET_BINARY, dir.path(), kEnv);
+  ASSERT_EQ(::kill(server.pid(), SIGPIPE), 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // delivered by now
+  httplib::Client client("127.0.0.1", server.port());
+  httplib::Result r = client.Get("/v1/__lbheartbeat__");
+  ASSERT_TRUE(r) << "the node died of SIGPIPE";
+  EXPECT_EQ(r->status, 200);
+}
 
 TEST(Durability, AcknowledgedWritesSurviveSigkill) {
   TempDir dir;

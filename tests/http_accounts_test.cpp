@@ -263,8 +263,16 @@ TEST(HttpAccounts, NonAdministratorsManageOnlyTheirOwnAccount) {
     Reply r = s.request(method, path, body, "alice");
     EXPECT_TRUE(IsError(r, 400, 107)) << method << " " << path << " " << body;
     EXPECT_EQ(r.json()["details"][0]["description"], "Username and account ID do not match.") << r.body;
+    EXPECT_EQ(r.json()["message"], "data.id in body: Username and account ID do not match.");  // as Kinto
     EXPECT_EQ(count_of(r.body, bob_hash), 0u);
   }
+  // Without an id, as Kinto: the account holder is told to give one; anyone else that it is required.
+  Reply no_id = s.request("POST", "/v1/accounts", password_body("x"), "alice");
+  ASSERT_TRUE(IsError(no_id, 400, 107)) << describe(no_id);
+  EXPECT_EQ(no_id.json()["message"], "data.id in body: Accounts must have an ID.");
+  no_id = s.request("POST", "/v1/accounts", password_body("x"), "");
+  ASSERT_TRUE(IsError(no_id, 400, 107)) << describe(no_id);
+  EXPECT_EQ(no_id.json()["message"], "data.id in body: Required");
   EXPECT_TRUE(IsError(s.request("PATCH", "/v1/accounts/bob", password_body("x"), "alice"), 403, 121));
   EXPECT_TRUE(IsError(s.request("DELETE", "/v1/accounts/bob", "", "alice"), 403, 121));
   EXPECT_TRUE(IsError(s.get("/v1/accounts/bob", "alice"), 403, 121));

@@ -113,8 +113,9 @@ void add_account_type(Registry& registry, const Settings& settings) {
           author = kAccountPrefix + id;  // the account writes itself
           return std::nullopt;
         }
+        if (id.empty()) return errors::invalid("body", std::string("data.id"), "Accounts must have an ID.");
         if (op.user_id != kAccountPrefix + id) {
-          return errors::invalid("body", std::string("id"), "Username and account ID do not match.");
+          return errors::invalid("body", std::string("data.id"), "Username and account ID do not match.");
         }
         return std::nullopt;
       },
