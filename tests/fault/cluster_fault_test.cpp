@@ -38,8 +38,10 @@ constexpr int kNodes = 3;
 class LocalCluster {
  public:
   explicit LocalCluster(std::string dir) : dir_(std::move(dir)) {
+    // Below the kernel's ephemeral ports (32768 and up by default): the
+    // cluster's own outgoing connections cannot take a node's port first.
     std::random_device rd;
-    base_port_ = 20000 + static_cast<int>(rd() % 20000);
+    base_port_ = 20000 + static_cast<int>(rd() % 12000);
   }
   ~LocalCluster() { down(); }
 
