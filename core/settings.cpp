@@ -186,6 +186,9 @@ int on_ini_entry(void* user, const char* section, const char* name, const char* 
 }
 
 bool starts_with(const std::string& s, const std::string& prefix) { return s.rfind(prefix, 0) == 0; }
+bool ends_with(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
 
 // Sections of a Kinto (Pyramid, PasteDeploy, logging, uWSGI) ini that mean
 // nothing to ratchet.
@@ -222,8 +225,7 @@ void set_kinto_setting(Settings& s, const IniEntry& e, const Registry& registry)
     s.ignored.push_back("[app:main] " + e.name);
     return;
   }
-  if (starts_with(key, "multiauth.policy.") && key.size() > 21 &&
-      key.compare(key.size() - 4, 4, ".use") == 0 && starts_with(e.value, "kinto.")) {
+  if (starts_with(key, "multiauth.policy.") && ends_with(key, ".use") && starts_with(e.value, "kinto.")) {
     s.ignored.push_back("[app:main] " + e.name);  // ratchet knows its policies by name
     return;
   }

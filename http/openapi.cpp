@@ -1,6 +1,6 @@
 #include "http/openapi.h"
 
-#include "http/utility_views.h"
+#include "http/routes.h"
 
 namespace ratchet {
 namespace {

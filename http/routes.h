@@ -9,6 +9,10 @@
 
 namespace ratchet {
 
+// The Kinto protocol version ratchet speaks, whose major is the /v1 prefix
+// (hello's http_api_version, /v1/__api__'s info.version).
+constexpr char kHttpApiVersion[] = "1.23";
+
 struct Route {
   enum Kind {
     kHello,

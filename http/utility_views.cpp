@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "core/crypto.h"
+#include "http/routes.h"
 #include "ratchet/json.h"
 
 #include <algorithm>

@@ -10,9 +10,6 @@
 
 namespace ratchet {
 
-// The Kinto protocol version ratchet speaks (hello's http_api_version).
-constexpr char kHttpApiVersion[] = "1.23";
-
 // GET /v1/: project, API version, public settings, capabilities and, when
 // authenticated, the user's id and principals.
 HttpResponse hello(Node& node, const HttpRequest& request, const std::string& user_id,
