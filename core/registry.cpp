@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "core/acl.h"
+#include "core/json_schema.h"
 #include "ratchet/settings.h"
 
 namespace ratchet {
@@ -62,7 +63,9 @@ std::vector<const ResourceType*> Registry::children(const ResourceType& type) co
 
 void Registry::include_plugins(const Settings& settings) {
   for (const Plugin& plugin : plugins_) {
-    if (settings.included(plugin.name)) plugin.includeme(*this, settings);
+    bool enabled = !plugin.enabled_by.empty() &&
+                   setting_bool(plugin.enabled_by, settings.extra_or(plugin.enabled_by, "false"));
+    if (enabled || settings.included(plugin.name)) plugin.includeme(*this, settings);
   }
 }
 
@@ -75,6 +78,17 @@ const AuthPolicy* Registry::auth_policy(std::string_view name) const {
     if (n == name) return &policy;
   }
   return nullptr;
+}
+
+void Registry::add_validator(const std::string& type, WriteValidator validator) {
+  if (!find(type)) throw std::invalid_argument("validator for an unknown resource: " + type);
+  validators_[type].push_back(std::move(validator));
+}
+
+const std::vector<WriteValidator>& Registry::validators(const std::string& type) const {
+  static const std::vector<WriteValidator> kNone;
+  auto it = validators_.find(type);
+  return it == validators_.end() ? kNone : it->second;
 }
 
 void Registry::add_capability(std::string name, Json capability) {
@@ -136,7 +150,27 @@ void check_group(const Json& data, std::vector<ErrorDetail>& problems) {
   }
 }
 
+// A stored JSON schema (bucket's `<type>:schema`, collection's `schema`) is
+// meta-validated whether or not validation is on, as in Kinto.
+void check_schema_field(const Json& data, const std::string& field,
+                        std::vector<ErrorDetail>& problems) {
+  auto it = data.find(field);
+  if (it == data.end()) return;
+  if (!it->is_object()) {
+    problems.push_back(errors::not_a_mapping("body", "data." + field, *it));
+  } else if (auto problem = json_schema_problem(*it)) {
+    problems.push_back({"body", "data." + field, *problem});
+  }
+}
+
+void check_bucket(const Json& data, std::vector<ErrorDetail>& problems) {
+  for (const char* field : {"collection:schema", "group:schema", "record:schema"}) {
+    check_schema_field(data, field, problems);
+  }
+}
+
 void check_collection(const Json& data, std::vector<ErrorDetail>& problems) {
+  check_schema_field(data, "schema", problems);
   auto it = data.find("cache_expires");
   constexpr int64_t kMax = INT64_C(1) << 31;
   if (it != data.end() &&
@@ -149,7 +183,7 @@ void check_collection(const Json& data, std::vector<ErrorDetail>& problems) {
 }  // namespace
 
 void add_kinto_resources(Registry& registry) {
-  registry.add({.name = "bucket", .plural = "buckets"});
+  registry.add({.name = "bucket", .plural = "buckets", .check = check_bucket});
   registry.add({.name = "group", .plural = "groups", .parent = "bucket",
                 .check = check_group, .members_field = "members"});
   registry.add({.name = "collection", .plural = "collections", .parent = "bucket",

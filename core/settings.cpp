@@ -31,15 +31,15 @@ int64_t setting_int(const std::string& key, const std::string& value, int64_t mi
   return out;
 }
 
-namespace {
-
-bool to_bool(const std::string& key, const std::string& value) {
+bool setting_bool(const std::string& key, const std::string& value) {
   std::string v = value;
   std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) { return std::tolower(c); });
   if (v == "true" || v == "1" || v == "yes" || v == "on") return true;
   if (v == "false" || v == "0" || v == "no" || v == "off") return false;
   bad(key, value, "true or false");
 }
+
+namespace {
 
 std::vector<std::string> to_list(const std::string& value) {
   std::vector<std::string> out;
@@ -66,7 +66,7 @@ Setter num(T Settings::*field, int64_t min, int64_t max) {
   };
 }
 Setter flag(bool Settings::*field) {
-  return [=](Settings& s, const std::string& k, const std::string& v) { s.*field = to_bool(k, v); };
+  return [=](Settings& s, const std::string& k, const std::string& v) { s.*field = setting_bool(k, v); };
 }
 // A list (checked once every key is known: see check_plugins).
 Setter list(std::vector<std::string> Settings::*field) {

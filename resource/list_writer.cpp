@@ -188,6 +188,35 @@ Refusal ListWriter::check_data(const std::string& data) const {
   return Result::of(errors::invalid(std::move(problems)));
 }
 
+std::vector<StoredAncestor> ListWriter::stored_ancestors() const {
+  std::vector<StoredAncestor> out;
+  const ResourceType* type = &type_;
+  std::string parent = parent_;
+  std::string text;
+  while (!type->parent.empty() &&
+         catalog::parent_exists(store_.reader(), ctx_.registry, *type, parent, &text)) {
+    out.push_back({parent, std::move(text)});
+    type = ctx_.registry.parent_of(*type);
+    parent = std::string(split_uri(parent).first);
+  }
+  return out;
+}
+
+Refusal ListWriter::prepare(const std::string& id, std::string& data,
+                            const StoredObject& existing) const {
+  if (Refusal invalid = check_data(data)) return invalid;
+  data = processed(data, existing);
+  const auto& validators = ctx_.registry.validators(type_.name);
+  if (validators.empty()) return std::nullopt;
+  Json doc = parse_json(data);
+  std::vector<StoredAncestor> ancestors = stored_ancestors();
+  for (const WriteValidator& validate : validators) {
+    if (auto refused = validate(id, doc, ancestors)) return Result::of(*refused);
+  }
+  data = dump(doc);
+  return std::nullopt;
+}
+
 std::string ListWriter::new_id() {
   if (!type_.ids.generate) return "";
   std::string id;
@@ -235,8 +264,7 @@ Result ListWriter::create(const Op& op) {
       preconditions, [&] { return author_of(op, id, &author); });
   if (refused) return *refused;
   std::string data = op.has_data ? op.data : "{}";
-  if (Refusal invalid = check_data(data)) return *invalid;
-  data = processed(data, existing);
+  if (Refusal invalid = prepare(id, data, existing)) return *invalid;
   std::string acl =
       acl_with_author(author, op.has_permissions ? parse_json(op.permissions) : Json::object());
   int64_t ts = stamp(client_timestamp(op, existing));
@@ -265,8 +293,7 @@ Result ListWriter::put(const Op& op) {
       [&] { return author_of(op, op.id, &author); });
   if (refused) return *refused;
   std::string data = op.has_data ? op.data : existing.exists ? dump(data_of(existing.text)) : "{}";
-  if (Refusal invalid = check_data(data)) return *invalid;
-  data = processed(data, existing);
+  if (Refusal invalid = prepare(op.id, data, existing)) return *invalid;
   Json acl = op.has_permissions ? parse_json(op.permissions)
              : existing.exists  ? parse_json(existing.acl.empty() ? "{}" : existing.acl)
                                 : Json::object();
@@ -312,8 +339,7 @@ Result ListWriter::patch(const Op& op) {
                                                   : std::nullopt,
       true, existing.ts);
   std::string data_text = dump(without_meta(std::move(data)));
-  if (Refusal invalid = check_data(data_text)) return *invalid;
-  data_text = processed(data_text, existing);
+  if (Refusal invalid = prepare(op.id, data_text, existing)) return *invalid;
   std::string acl_text = acl_with_author(author, std::move(acl));
   int64_t ts = stamp(client);
   store_.put(op.id, ts, data_text, acl_text, existing);

@@ -80,6 +80,11 @@ class ListWriter {
   Refusal refuse_by_type(const Op& op, const std::string& id, std::string* author);
   // The type's data check on what would be stored.
   Refusal check_data(const std::string& data) const;
+  // The parent and further ancestors of this list's objects, as stored.
+  std::vector<StoredAncestor> stored_ancestors() const;
+  // What will be stored as object `id`'s data: checked, processed and
+  // validated by the type's check, process and validators.
+  Refusal prepare(const std::string& id, std::string& data, const StoredObject& existing) const;
   // A generated id no object has.
   std::string new_id();
   // The type's before_write hook: the author to record, or a refusal.

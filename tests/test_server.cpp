@@ -7,6 +7,7 @@
 #include "core/crypto.h"
 #include "plugins/accounts/accounts.h"
 #include "plugins/default_bucket/default_bucket.h"
+#include "plugins/schema/schema_validation.h"
 #include "store/engine.h"
 
 namespace ratchet::testing {
@@ -24,6 +25,7 @@ TestServer::TestServer(std::function<void(Settings&, Registry&)> configure) {
   add_kinto_resources(registry_);
   registry_.offer(accounts_plugin());
   registry_.offer(default_bucket_plugin());
+  registry_.offer(schema_validation_plugin());
   settings_.storage_backend = "memory";
   settings_.storage_path = dir_.path() + "/data";
   settings_.userid_hmac_secret = "test-secret";

@@ -9,6 +9,7 @@
 
 #include <deque>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -93,6 +94,19 @@ struct HookOutcome {
 using RequestHook =
     std::function<HookOutcome(Objects& objects, const HookedRequest& request)>;
 
+// An ancestor of an object as stored (its URI and text), for a WriteValidator.
+struct StoredAncestor {
+  std::string uri;
+  std::string text;
+};
+// Checks, and may change, the data of a create, replace or patch about to
+// be stored (without id and last_modified), given the object's id and its
+// stored ancestors, nearest first: the error refuses the write. Runs in the
+// list's writer after the type's check and process (Kinto's JSON-schema
+// validation); called from many threads at once.
+using WriteValidator = std::function<std::optional<Error>(
+    const std::string& id, Json& data, const std::vector<StoredAncestor>& ancestors)>;
+
 // A plugin (Kinto's `includes`): a folder under plugins/ whose one entry
 // point returns this. An application offers plugins (Registry::offer); the
 // `includes` setting names those that run.
@@ -109,6 +123,9 @@ struct Plugin {
   std::string name;
   std::vector<Key> keys{};
   std::vector<std::string> auth_policies{};  // names of the policies it adds
+  // A boolean key that also includes the plugin when true (Kinto's
+  // experimental_collection_schema_validation); empty: only `includes` does.
+  std::string enabled_by{};
   // Adds what the plugin brings -- resources, policies, hooks, capabilities,
   // user fields -- to `registry`, for `settings` (which must outlive it).
   std::function<void(Registry& registry, const Settings& settings)> includeme{};
@@ -138,6 +155,9 @@ class Registry {
   void add_auth_policy(std::string name, AuthPolicy policy);
   // Null when no included plugin adds the policy.
   const AuthPolicy* auth_policy(std::string_view name) const;
+  // Adds a validator of `type`'s writes; validators run in the order added.
+  void add_validator(const std::string& type, WriteValidator validator);
+  const std::vector<WriteValidator>& validators(const std::string& type) const;
   void add_request_hook(RequestHook hook) { hooks_.push_back(std::move(hook)); }
   const std::vector<RequestHook>& request_hooks() const { return hooks_; }
   // An entry of hello's "capabilities".
@@ -153,6 +173,7 @@ class Registry {
   std::vector<Plugin> plugins_;
   std::vector<std::pair<std::string, AuthPolicy>> policies_;
   std::vector<RequestHook> hooks_;
+  std::map<std::string, std::vector<WriteValidator>> validators_;
   Json capabilities_ = Json::object();
   std::vector<std::pair<std::string, std::function<Json(const std::string&)>>> user_fields_;
 };

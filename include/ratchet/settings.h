@@ -116,6 +116,8 @@ Settings load_settings(const std::string& path, char** environ, const Registry& 
 // An integer setting from its text; throws ConfigError naming the key when
 // it is not one from `min` to `max` (for plugins' key checks).
 int64_t setting_int(const std::string& key, const std::string& value, int64_t min, int64_t max);
+// A boolean setting from its text (true, false, 1, 0, yes, no, on, off).
+bool setting_bool(const std::string& key, const std::string& value);
 
 // Sets one key from its text form; throws ConfigError naming the key. What
 // `includes` and `multiauth.policies` name is checked by load_settings,
