@@ -1,5 +1,9 @@
 #include "actors/commit_pipeline.h"
 
+#include <memory>
+#include <set>
+#include <variant>
+
 #include "resource/failure.h"
 
 namespace ratchet {
@@ -36,6 +40,7 @@ void CommitPipeline::closed() {
 }
 
 void CommitPipeline::drain() {
+  draining_ = true;  // the actor stops: answers do not wait for outboxes
   while (committing_ || writer_.dirty() || !building_.answers.empty()) {
     if (!committing_) start_commit();
     if (committing_) {
@@ -68,7 +73,7 @@ void CommitPipeline::answer_staged(const Error& error) {
 
 bool CommitPipeline::idle() const {
   return !committing_ && !writer_.dirty() && building_.answers.empty() && queue_.empty() &&
-         !closing_;
+         !closing_ && consuming_ == 0;
 }
 
 void CommitPipeline::run() {
@@ -134,7 +139,39 @@ void CommitPipeline::start_commit() {
   sealed_ = std::move(building_);
   building_ = Stage{};
   committing_ = true;
-  commit_done_ = port_.commit(writer_.seal(), ++commit_seq_);
+  Commit commit = writer_.seal();
+  sealed_outboxes_ = posted_outboxes(commit);
+  commit_done_ = port_.commit(std::move(commit), ++commit_seq_);
+}
+
+std::vector<ListId> CommitPipeline::posted_outboxes(const Commit& commit) {
+  std::set<ListId> lists;
+  for (const Change& change : commit.changes) {
+    const auto* record = std::get_if<OutboxRecord>(&change);
+    if (record && record->present) lists.insert(record->list);
+  }
+  return {lists.begin(), lists.end()};
+}
+
+void CommitPipeline::deliver_after_outboxes() {
+  if (sealed_outboxes_.empty()) {
+    deliver(sealed_);
+    return;
+  }
+  std::vector<ListId> lists = std::move(sealed_outboxes_);
+  sealed_outboxes_.clear();
+  if (draining_) {
+    port_.consume_outboxes(std::move(lists), [] {});
+    deliver(sealed_);
+    return;
+  }
+  auto stage = std::make_shared<Stage>(std::move(sealed_));
+  sealed_ = Stage{};
+  ++consuming_;
+  port_.consume_outboxes(std::move(lists), [this, stage] {
+    --consuming_;
+    deliver(*stage);
+  });
 }
 
 void CommitPipeline::finish_commit() {
@@ -143,7 +180,7 @@ void CommitPipeline::finish_commit() {
     writer_.committed();
     ctx_.stats.batches_committed++;
     ctx_.stats.ops_committed += sealed_.answers.size();
-    deliver(sealed_);
+    deliver_after_outboxes();
     return;
   }
   // What is being built was evaluated on top of the failed batch.

@@ -44,6 +44,9 @@ class CommitPipeline {
     // Makes `commit` durable; flush(seq) once it is, whatever the outcome
     // the future holds (false: nothing was written).
     virtual std::shared_future<bool> commit(Commit commit, uint64_t seq) = 0;
+    // Has the writers of `lists` consume their outboxes (ListWriter::
+    // outbox_op); then `done`, on the actor, once each has answered.
+    virtual void consume_outboxes(std::vector<ListId> lists, std::function<void()> done) = 0;
   };
 
   CommitPipeline(Context& ctx, const ResourceType& type, std::string parent, Port& port);
@@ -87,8 +90,12 @@ class CommitPipeline {
   // Seals the batch being built and commits it; answers that need no write
   // are given at once. Requires no commit in flight.
   void start_commit();
-  // The commit in flight has finished (its future is ready): answers it.
+  // The commit in flight has finished (its future is ready): answers it,
+  // once the outboxes it posted to are consumed.
   void finish_commit();
+  static std::vector<ListId> posted_outboxes(const Commit& commit);
+  // Answers the committed stage, after the outboxes it posted to are consumed.
+  void deliver_after_outboxes();
 
   Context& ctx_;
   Port& port_;
@@ -98,6 +105,9 @@ class CommitPipeline {
   bool committing_ = false;
   uint64_t commit_seq_ = 0;  // number of the batch being committed
   std::shared_future<bool> commit_done_;
+  std::vector<ListId> sealed_outboxes_;  // lists the commit in flight posts to
+  size_t consuming_ = 0;  // committed stages waiting for outboxes to be consumed
+  bool draining_ = false;
   bool flush_queued_ = false;
   std::deque<Queued> queue_;
   std::optional<Queued> closing_;  // the Op whose subtrees are being closed

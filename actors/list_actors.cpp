@@ -14,6 +14,7 @@
 #include "actors/messages.h"
 #include "core/list_id.h"
 #include "resource/context.h"
+#include "store/catalog.h"
 
 namespace ratchet {
 namespace {
@@ -32,6 +33,7 @@ class ActorPort : public CommitPipeline::Port {
   void close(const std::vector<std::string>& uris) override;
   void reopen(std::vector<std::string> uris) override;
   std::shared_future<bool> commit(Commit commit, uint64_t seq) override;
+  void consume_outboxes(std::vector<ListId> lists, std::function<void()> done) override;
 
  private:
   ListActor* self_;
@@ -55,6 +57,19 @@ void ActorPort::reopen(std::vector<std::string> uris) {
 std::shared_future<bool> ActorPort::commit(Commit commit, uint64_t seq) {
   auto me = caf::actor_cast<list_actor>(self_);
   return committer_.submit(std::move(commit), [me, seq] { caf::anon_send(me, flush_atom::value, seq); });
+}
+
+void ActorPort::consume_outboxes(std::vector<ListId> lists, std::function<void()> done) {
+  auto remaining = std::make_shared<size_t>(lists.size());
+  auto answered = [remaining, done] {
+    if (--*remaining == 0) done();
+  };
+  for (const ListId& list : lists) {
+    // Whatever the answer: a consumer that failed leaves the records for
+    // the next start-up, and the write itself is durable.
+    self_->request(router_, caf::infinite, ListWriter::outbox_op(list))
+        .then([answered](Result&) { answered(); }, [answered](caf::error&) { answered(); });
+  }
 }
 
 // Answers everything the pipeline holds with `error` and stops.
@@ -298,7 +313,12 @@ router_actor::behavior_type router(Router* self, Context* ctx, Committer* commit
 }  // namespace
 
 router_actor spawn_router(caf::actor_system& system, Context& ctx, Committer& committer) {
-  return system.spawn(router, &ctx, &committer);
+  router_actor r = system.spawn(router, &ctx, &committer);
+  // Outbox records a crash left unconsumed.
+  for (const ListId& list : catalog::lists_with_outbox(*ctx.engine.snapshot())) {
+    caf::anon_send(r, ListWriter::outbox_op(list));
+  }
+  return r;
 }
 
 }  // namespace ratchet

@@ -91,6 +91,21 @@ const std::vector<WriteValidator>& Registry::validators(const std::string& type)
   return it == validators_.end() ? kNone : it->second;
 }
 
+void Registry::add_pages(std::string prefix, PageSource source) {
+  pages_.emplace_back(std::move(prefix), std::move(source));
+}
+
+const std::pair<std::string, PageSource>* Registry::pages_for(std::string_view path) const {
+  for (const auto& pages : pages_) {
+    const std::string& prefix = pages.first;
+    if (path.substr(0, prefix.size()) == prefix &&
+        (path.size() == prefix.size() || path[prefix.size()] == '/')) {
+      return &pages;
+    }
+  }
+  return nullptr;
+}
+
 void Registry::add_capability(std::string name, Json capability) {
   capabilities_[std::move(name)] = std::move(capability);
 }
@@ -108,7 +123,9 @@ Json Registry::user_fields(const std::string& user_id) const {
 
 std::vector<std::string> Registry::permissions(const ResourceType& type) const {
   std::vector<std::string> out{"read", "write"};
-  for (const ResourceType* c : children(type)) out.push_back(c->name + ":create");
+  for (const ResourceType* c : children(type)) {
+    if (!c->fed_by_outbox) out.push_back(c->name + ":create");
+  }
   return out;
 }
 

@@ -432,6 +432,8 @@ Settings load_settings(const std::string& path, char** environ, const Registry& 
   }
   check_plugins(settings, registry);
   check_cluster(settings);
+  // As Kinto: the admin UI needs the permissions endpoint.
+  if (settings.included("admin")) settings.experimental_permissions_endpoint = true;
   return settings;
 }
 

@@ -271,7 +271,8 @@ HttpResponse Frontend::serve(const HttpRequest& request, Exchange& exchange) {
   std::optional<Verb> verb = parse_verb(request.method);
   switch (route.kind) {
     case Route::kPrefixRedirect:
-    case Route::kSlashRedirect: {
+    case Route::kSlashRedirect:
+    case Route::kFolderRedirect: {
       // A method no route has is refused here, not sent elsewhere.
       if (!verb && request.method != "OPTIONS") {
         return method_not_allowed(resolve(node_.registry(), route.location).verbs());
@@ -317,6 +318,15 @@ HttpResponse Frontend::serve(const HttpRequest& request, Exchange& exchange) {
       return r;
     }
     case Route::kContribute: return contribute();
+    case Route::kPage: {
+      exchange.exposed = nullptr;
+      Page page = route.pages->second(route.page);
+      HttpResponse r;
+      r.status = page.status;
+      for (auto& [name, value] : page.headers) r.set_header(name, std::move(value));
+      r.body = std::move(page.body);
+      return r;
+    }
     case Route::kCluster:
       exchange.principals = node_.principals(exchange.user_id);
       return cluster_view(node_, request, exchange.principals);
@@ -418,10 +428,15 @@ HttpResponse Frontend::preflight(const Route& route, const HttpRequest& request)
 
 void Frontend::finish(const HttpRequest& request, const Exchange& exchange,
                       HttpResponse& response) const {
-  if (response.status != 304) response.set_header("Content-Type", "application/json");
+  // A plugin's page sets its own type and policy.
+  if (response.status != 304 && !response.headers.count("Content-Type")) {
+    response.set_header("Content-Type", "application/json");
+  }
   response.set_header("X-Content-Type-Options", "nosniff");
-  response.set_header("Content-Security-Policy",
-                      "default-src 'none'; frame-ancestors 'none'; base-uri 'none';");
+  if (!response.headers.count("Content-Security-Policy")) {
+    response.set_header("Content-Security-Policy",
+                        "default-src 'none'; frame-ancestors 'none'; base-uri 'none';");
+  }
   if (request.has_header("Origin")) {
     if (auto origin = allowed_origin(node_.settings(), request.header("Origin"))) {
       response.set_header("Access-Control-Allow-Origin", *origin);

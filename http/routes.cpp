@@ -55,7 +55,8 @@ Verbs Route::verbs() const {
     case kApi:
     case kContribute:
     case kPermissions:
-    case kCluster: return kGet | kHead;
+    case kCluster:
+    case kPage: return kGet | kHead;
     case kBatch: return kPost;
     case kResource: return plural ? type->plural_verbs : type->object_verbs;
     default: return kGet | kHead | kPost | kPut | kPatch | kDelete;
@@ -90,6 +91,18 @@ Route resolve(const Registry& registry, const std::string& path) {
   }
   if (path == "/v1/") {
     route.kind = Route::kHello;
+    return route;
+  }
+  if (const auto* pages = registry.pages_for(std::string_view(path).substr(3))) {
+    size_t end = 3 + pages->first.size();
+    if (path.size() == end) {
+      route.kind = Route::kFolderRedirect;
+      route.location = path + "/";
+    } else {
+      route.kind = Route::kPage;
+      route.pages = pages;
+      route.page = path.substr(end + 1);
+    }
     return route;
   }
   if (path.back() == '/') {

@@ -25,8 +25,10 @@ struct Route {
     kPermissions,  // GET /v1/permissions (§7.9), when enabled
     kCluster,      // GET /v1/__cluster__: this node's view of the cluster
     kResource,
+    kPage,           // GET below a plugin's pages (Registry::add_pages): `page` of `pages`
     kPrefixRedirect,  // 307 to `location` (a path; the query string is kept): /v1 prefix
     kSlashRedirect,   // same, dropping trailing slashes (§1.2; cacheable)
+    kFolderRedirect,  // same, to the folder of a plugin's pages (adding a slash)
     kNotFound,       // 404 errno 111
     kWrongVersion,   // 404 errno 116
   };
@@ -38,6 +40,8 @@ struct Route {
   std::string id;
   bool plural = false;
   std::string location;
+  const std::pair<std::string, PageSource>* pages = nullptr;
+  std::string page;  // kPage: the path below the pages' prefix
 
   // Methods the route answers, for 405 and Allow.
   Verbs verbs() const;

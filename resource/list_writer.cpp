@@ -9,6 +9,7 @@
 #include "core/patch.h"
 #include "core/principals.h"
 #include "core/timestamp.h"
+#include "core/acl.h"
 #include "store/catalog.h"
 
 namespace ratchet {
@@ -136,6 +137,9 @@ Result ListWriter::apply(const Op& op) {
 
 Result ListWriter::apply_op(const Op& op) {
   try {
+    if (type_.fed_by_outbox && op.implicit && op.plural && op.verb == kPost) {
+      return consume_outbox();
+    }
     if (op.plural) {
       switch (op.verb) {
         case kGet:
@@ -190,16 +194,61 @@ Refusal ListWriter::check_data(const std::string& data) const {
 
 std::vector<StoredAncestor> ListWriter::stored_ancestors() const {
   std::vector<StoredAncestor> out;
+  catalog::StoredAcls acls(store_.reader());
   const ResourceType* type = &type_;
   std::string parent = parent_;
   std::string text;
   while (!type->parent.empty() &&
          catalog::parent_exists(store_.reader(), ctx_.registry, *type, parent, &text)) {
-    out.push_back({parent, std::move(text)});
-    type = ctx_.registry.parent_of(*type);
-    parent = std::string(split_uri(parent).first);
+    const ResourceType* up = ctx_.registry.parent_of(*type);
+    auto [grandparent, id] = split_uri(parent);
+    StoredAncestor ancestor{parent, std::move(text), ""};
+    acls.acl(*up, grandparent, id, &ancestor.acl);
+    std::string next(grandparent);
+    out.push_back(std::move(ancestor));
+    type = up;
+    parent = std::move(next);
   }
   return out;
+}
+
+void ListWriter::announce(const Op& op, const char* action, const std::string& id,
+                          const std::string& text, const std::string& acl) {
+  const auto& listeners = ctx_.registry.write_listeners();
+  if (listeners.empty()) return;
+  std::string uri = object_uri(type_, parent_, id);
+  std::vector<StoredAncestor> ancestors = stored_ancestors();
+  WriteEvent write{type_, uri, action, text, acl, op.user_id, ancestors};
+  for (const WriteListener& listener : listeners) {
+    if (auto post = listener(write)) {
+      store_.post_outbox(ListId{std::move(post->parent), std::move(post->resource)},
+                         catalog::object_timestamp(text), uri, std::move(post->payload));
+    }
+  }
+}
+
+Op ListWriter::outbox_op(const ListId& list) {
+  Op op;
+  op.verb = kPost;
+  op.plural = true;
+  op.implicit = true;
+  op.resource = list.resource;
+  op.parent = list.parent;
+  return op;
+}
+
+Result ListWriter::consume_outbox() {
+  if (Refusal missing = missing_parent()) return *missing;
+  for (auto& [key, payload] : store_.outbox()) {
+    Json record = parse_json(payload);
+    std::string id = new_id();
+    int64_t ts = stamp(std::nullopt);
+    store_.put(id, ts, dump(record["data"]), acl_text(record["permissions"]), StoredObject{});
+    store_.take_outbox(key);
+  }
+  Result r;
+  r.timestamp = store_.timestamp();
+  return r;
 }
 
 Refusal ListWriter::prepare(const std::string& id, std::string& data,
@@ -269,7 +318,9 @@ Result ListWriter::create(const Op& op) {
       acl_with_author(author, op.has_permissions ? parse_json(op.permissions) : Json::object());
   int64_t ts = stamp(client_timestamp(op, existing));
   store_.put(id, ts, data, acl, existing);
-  return object_result(201, op, author, catalog::object_text(id, ts, data), ts, acl);
+  std::string text = catalog::object_text(id, ts, data);
+  announce(op, "create", id, text, acl);
+  return object_result(201, op, author, text, ts, acl);
 }
 
 Result ListWriter::put(const Op& op) {
@@ -300,8 +351,9 @@ Result ListWriter::put(const Op& op) {
   std::string acl_text = acl_with_author(author, std::move(acl));
   int64_t ts = stamp(client_timestamp(op, existing));
   store_.put(op.id, ts, data, acl_text, existing);
-  return object_result(existing.exists ? 200 : 201, op, author,
-                       catalog::object_text(op.id, ts, data), ts, acl_text);
+  std::string text = catalog::object_text(op.id, ts, data);
+  announce(op, existing.exists ? "update" : "create", op.id, text, acl_text);
+  return object_result(existing.exists ? 200 : 201, op, author, text, ts, acl_text);
 }
 
 Refusal ListWriter::change_refusal(const Op& op, const StoredObject& existing,
@@ -344,6 +396,7 @@ Result ListWriter::patch(const Op& op) {
   int64_t ts = stamp(client);
   store_.put(op.id, ts, data_text, acl_text, existing);
   std::string text = catalog::object_text(op.id, ts, data_text);
+  announce(op, "update", op.id, text, acl_text);
   if (op.response_behavior == "light" || op.response_behavior == "diff") {
     Result r = object_result(200, op, author, text, ts, acl_text);
     r.body = "{\"data\":" + dump(changed_fields(op, before, parse_json(text))) + "}";

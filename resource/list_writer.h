@@ -39,6 +39,10 @@ class ListWriter {
   // being built is as before.
   Result apply(const Op& op);
 
+  // The Op that has the writer of `list` (of a type fed_by_outbox) turn
+  // its outbox records into objects; only the server makes it.
+  static Op outbox_op(const ListId& list);
+
   // True when the commit being built holds writes.
   bool dirty() const { return store_.dirty(); }
   // Hands over the commit being built; a new one starts. At most one sealed
@@ -82,6 +86,12 @@ class ListWriter {
   Refusal check_data(const std::string& data) const;
   // The parent and further ancestors of this list's objects, as stored.
   std::vector<StoredAncestor> stored_ancestors() const;
+  // Tells the registry's write listeners of a write just made, posting
+  // to outboxes what they ask.
+  void announce(const Op& op, const char* action, const std::string& id, const std::string& text,
+                const std::string& acl);
+  // Turns the records of this list's outbox into objects.
+  Result consume_outbox();
   // What will be stored as object `id`'s data: checked, processed and
   // validated by the type's check, process and validators.
   Refusal prepare(const std::string& id, std::string& data, const StoredObject& existing) const;

@@ -75,9 +75,11 @@ Result ListWriter::delete_object(const Op& op) {
   StoredObject existing = load_object(op.id);
   int64_t ts = stamp(client_timestamp(op, existing));
   store_.remove(op.id, ts, existing);
+  std::string tombstone = catalog::tombstone_text(op.id, ts);
+  announce(op, "delete", op.id, tombstone, "");
   Result r;
   r.timestamp = ts;
-  r.body = "{\"data\":" + catalog::tombstone_text(op.id, ts) + "}";
+  r.body = "{\"data\":" + tombstone + "}";
   return r;
 }
 
@@ -90,7 +92,9 @@ Result ListWriter::delete_list(const Op& op) {
   for (const std::string& id : plan.ids) {
     last = stamp(std::nullopt);
     store_.remove(id, last, load_object(id));
-    body.add(catalog::tombstone_text(id, last));
+    std::string tombstone = catalog::tombstone_text(id, last);
+    announce(op, "delete", id, tombstone, "");
+    body.add(tombstone);
   }
   Result r;
   r.timestamp = last;

@@ -31,7 +31,8 @@ std::optional<Chain> locate(const Registry& registry, std::string_view uri) {
     chain.emplace_back(type, std::string(uri.substr(slash + 1, end - slash - 1)));
     pos = end + 1;
   }
-  if (chain.empty()) return std::nullopt;
+  // As Kinto: what has no object endpoint (history entries) is not listed.
+  if (chain.empty() || chain.back().first->object_verbs == 0) return std::nullopt;
   return chain;
 }
 
@@ -48,7 +49,9 @@ void add_implied(const Registry& registry, const ResourceType& type, const std::
   out.insert(perm);
   if (perm == "write") {
     out.insert("read");
-    for (const ResourceType* c : children) out.insert(c->name + ":create");
+    for (const ResourceType* c : children) {
+      if (!c->fed_by_outbox) out.insert(c->name + ":create");
+    }
   }
   if (!children.empty()) out.insert("read:attributes");
 }

@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include "ratchet/json.h"
+#include "store/keys.h"
 #include "store/list_reader.h"
 
 namespace ratchet::catalog {
@@ -58,6 +59,22 @@ std::string tombstone_text(std::string_view id, int64_t ts) {
 bool StoredAcls::acl(const ResourceType& type, std::string_view parent, std::string_view id,
                      std::string* text) {
   return ListView(reader_, ListId{std::string(parent), type.name}).acl(id, text);
+}
+
+std::vector<ListId> lists_with_outbox(const Snapshot& snapshot) {
+  std::vector<ListId> out;
+  std::string begin = keys::kOutboxPrefix;
+  const std::string end = std::string("\x01") + "p";
+  for (;;) {
+    auto c = snapshot.scan(begin, end, false);
+    if (!c->valid()) return out;
+    std::string_view rest = c->key().substr(keys::kOutboxPrefix.size());
+    size_t p = rest.find('\0');
+    size_t r = rest.find('\0', p + 1);
+    ListId list{std::string(rest.substr(0, p)), std::string(rest.substr(p + 1, r - p - 1))};
+    begin = keys::outbox_end(keys::list_prefix(list.parent, list.resource));
+    out.push_back(std::move(list));
+  }
 }
 
 }  // namespace ratchet::catalog

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/list_id.h"
 #include "core/permissions.h"
 #include "store/engine.h"
 
@@ -23,6 +24,9 @@ std::string object_text(std::string_view id, int64_t ts, std::string_view data);
 int64_t object_timestamp(std::string_view text);
 // {"id":..,"last_modified":..,"deleted":true}
 std::string tombstone_text(std::string_view id, int64_t ts);
+
+// The lists whose outbox holds records (commit.h, OutboxRecord).
+std::vector<ListId> lists_with_outbox(const Snapshot& snapshot);
 
 // Decimal encoding of counters and timestamps.
 std::string encode_int(int64_t v);

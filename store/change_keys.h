@@ -42,7 +42,15 @@ void write_change(const Change& change, Writes& out) {
           } else {
             out.del(std::move(key));
           }
+        } else if constexpr (std::is_same_v<T, OutboxRecord>) {
+          std::string key = keys::outbox(keys::list_prefix(c.list.parent, c.list.resource), c.key);
+          if (c.present) {
+            out.put(std::move(key), c.payload);
+          } else {
+            out.del(std::move(key));
+          }
         } else {
+          static_assert(std::is_same_v<T, ListState>);
           std::string lp = keys::list_prefix(c.list.parent, c.list.resource);
           out.put(keys::timestamp(lp), catalog::encode_int(c.timestamp));
           out.put(keys::count(lp), catalog::encode_int(c.count));

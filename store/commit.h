@@ -70,7 +70,20 @@ struct ListState {
   bool operator==(const ListState&) const = default;
 };
 
-using Change = std::variant<PutObject, RemoveObject, RemoveSubtree, IndexEntry, ListState>;
+// A record of the outbox of `list` (registry.h, OutboxPost): posted with
+// the write that makes it, taken when the list's writer turns it into an
+// object. Records are read in `key` order; removing an object removes the
+// outboxes of the lists below it.
+struct OutboxRecord {
+  ListId list;
+  std::string key;
+  std::string payload;  // empty when taken
+  bool present = true;
+  bool operator==(const OutboxRecord&) const = default;
+};
+
+using Change =
+    std::variant<PutObject, RemoveObject, RemoveSubtree, IndexEntry, ListState, OutboxRecord>;
 
 struct Commit {
   std::vector<Change> changes;

@@ -7,7 +7,9 @@ namespace ratchet {
 namespace {
 
 constexpr char kVersion = 1;
-enum Tag : char { kPut = 'P', kRemove = 'R', kSubtree = 'S', kIndex = 'I', kState = 'L' };
+enum Tag : char {
+  kPut = 'P', kRemove = 'R', kSubtree = 'S', kIndex = 'I', kState = 'L', kOutbox = 'O'
+};
 
 class Writer {
  public:
@@ -101,7 +103,14 @@ void write(Writer& w, const Change& change) {
           w.str(c.principal);
           w.str(c.uri);
           w.byte(c.present ? 1 : 0);
+        } else if constexpr (std::is_same_v<T, OutboxRecord>) {
+          w.byte(kOutbox);
+          w.list(c.list);
+          w.str(c.key);
+          w.str(c.payload);
+          w.byte(c.present ? 1 : 0);
         } else {
+          static_assert(std::is_same_v<T, ListState>);
           w.byte(kState);
           w.list(c.list);
           w.i64(c.timestamp);
@@ -157,6 +166,14 @@ std::optional<Change> read(Reader& r) {
       c.list = r.list();
       c.timestamp = r.i64();
       c.count = r.i64();
+      return c;
+    }
+    case kOutbox: {
+      OutboxRecord c;
+      c.list = r.list();
+      c.key = r.str();
+      c.payload = r.str();
+      c.present = flag(r);
       return c;
     }
     default:

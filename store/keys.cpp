@@ -22,6 +22,17 @@ std::string change(const std::string& lp, int64_t ts, std::string_view id) {
   return key;
 }
 
+std::string outbox_end(const std::string& lp) {
+  std::string end = outbox_begin(lp);
+  end.back() = '\x01';  // lp ends with '\0'
+  return end;
+}
+
+std::string outbox_record(int64_t ts, std::string_view uri) {
+  std::string key = change("", ts, uri);
+  return key.substr(1);  // without the family byte
+}
+
 std::pair<int64_t, std::string_view> parse_change(std::string_view key, size_t lp_size) {
   uint64_t v = 0;
   for (size_t i = 0; i < 8; ++i) {
@@ -33,7 +44,10 @@ std::pair<int64_t, std::string_view> parse_change(std::string_view key, size_t l
 std::vector<std::pair<std::string, std::string>> subtree(std::string_view uri) {
   std::string u(uri);
   // Lists whose parent is the object itself, then lists deeper below it.
-  return {{u + '\0', u + '\x01'}, {u + '/', u + '0'}};
+  return {{u + '\0', u + '\x01'},
+          {u + '/', u + '0'},
+          {kOutboxPrefix + u + '\0', kOutboxPrefix + u + '\x01'},
+          {kOutboxPrefix + u + '/', kOutboxPrefix + u + '0'}};
 }
 
 std::string member(std::string_view member, std::string_view group_uri) {

@@ -9,8 +9,8 @@
 //   't' <id>          tombstone: its last_modified (decimal)
 // A list's children live under lists whose parent id is the object's URI, so
 // everything below an object is the two ranges subtree(uri). Keys outside
-// any list -- the membership index, the permission index, the heartbeat
-// probe and the format version -- start with a byte below ' ' that no
+// any list -- the membership index, the permission index, outboxes, the
+// heartbeat probe and the format version -- start with a byte below ' ' that no
 // parent id starts with (parents are "", URIs, or user ids).
 // Object ids written to the store never contain \0 (the frontend refuses
 // them); an id read from a URL that would is simply not found.
@@ -46,7 +46,8 @@ inline std::string objects_end(const std::string& lp) { return lp + 'p'; }
 // Decodes a change key of list `lp`: its timestamp and object id.
 std::pair<int64_t, std::string_view> parse_change(std::string_view key, size_t lp_size);
 
-// The key ranges [begin, end) holding every list below the object `uri`.
+// The key ranges [begin, end) holding every list below the object `uri`,
+// and their outboxes.
 std::vector<std::pair<std::string, std::string>> subtree(std::string_view uri);
 
 // The indexes outside lists. C++ reads "\x01a" as the one byte 0x1a (and
@@ -65,6 +66,17 @@ std::string members_end(std::string_view member);
 std::string grant(std::string_view principal, std::string_view uri);
 std::string grants_begin(std::string_view principal, std::string_view uri_prefix = "");
 std::string grants_end(std::string_view principal, std::string_view uri_prefix = "");
+
+// Outbox of the list with prefix `lp` (commit.h, OutboxRecord): its
+// records in key order.
+inline const std::string kOutboxPrefix = std::string("\x01") + "o";
+inline std::string outbox(const std::string& lp, std::string_view key) {
+  return kOutboxPrefix + lp + std::string(key);
+}
+inline std::string outbox_begin(const std::string& lp) { return kOutboxPrefix + lp; }
+std::string outbox_end(const std::string& lp);
+// A record key ordered by `ts`, unique for the object at `uri`.
+std::string outbox_record(int64_t ts, std::string_view uri);
 
 inline const std::string kHeartbeat = "\x01heartbeat";
 inline const std::string kFormat = "\x01format";  // format.h

@@ -94,6 +94,27 @@ void ListStore::remove(const std::string& id, int64_t ts, const StoredObject& ol
   --count_;
 }
 
+void ListStore::post_outbox(const ListId& list, int64_t ts, std::string_view uri,
+                            std::string payload) {
+  record(OutboxRecord{list, keys::outbox_record(ts, uri), std::move(payload), true});
+}
+
+std::vector<std::pair<std::string, std::string>> ListStore::outbox() const {
+  std::string lp = keys::list_prefix(list().parent, list().resource);
+  std::string begin = keys::outbox_begin(lp);
+  std::vector<std::pair<std::string, std::string>> out;
+  std::string ignored;
+  for (auto c = committed_state().scan(begin, keys::outbox_end(lp), false); c->valid(); c->next()) {
+    if (!pending_.get(c->key(), &ignored)) continue;  // taken by a write not yet durable
+    out.emplace_back(std::string(c->key().substr(begin.size())), std::string(c->value()));
+  }
+  return out;
+}
+
+void ListStore::take_outbox(const std::string& key) {
+  record(OutboxRecord{list(), key, "", false});
+}
+
 void ListStore::update_index(IndexEntry::Index index, const std::string& uri,
                              const std::set<std::string>& before,
                              const std::set<std::string>& after) {

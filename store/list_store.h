@@ -68,6 +68,15 @@ class ListStore {
   // every list below it.
   void remove(const std::string& id, int64_t ts, const StoredObject& old);
 
+  // Posts `payload` to the outbox of `list`, as the record of the write at
+  // `ts` of the object at `uri` (commit.h, OutboxRecord).
+  void post_outbox(const ListId& list, int64_t ts, std::string_view uri, std::string payload);
+  // The records of this list's own outbox that are committed and not taken
+  // yet: (key, payload), in key order.
+  std::vector<std::pair<std::string, std::string>> outbox() const;
+  // Takes a record of this list's outbox.
+  void take_outbox(const std::string& key);
+
   // A point in the writes being made; rollback() undoes every write after it.
   struct Mark {
     Pending::Mark pending;

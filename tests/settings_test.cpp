@@ -7,6 +7,9 @@
 
 #include "plugins/accounts/accounts.h"
 #include "plugins/default_bucket/default_bucket.h"
+#include "plugins/schema/schema_validation.h"
+#include "plugins/history/history.h"
+#include "plugins/admin/admin.h"
 #include "ratchet/registry.h"
 #include "ratchet/settings.h"
 #include "tests/test_server.h"
@@ -22,6 +25,9 @@ class SettingsTest : public ::testing::Test {
     add_kinto_resources(registry_);
     registry_.offer(accounts_plugin());
     registry_.offer(default_bucket_plugin());
+    registry_.offer(schema_validation_plugin());
+    registry_.offer(history_plugin());
+    registry_.offer(admin_plugin());
   }
   std::string write(const std::string& text) {
     std::string path = dir_.path() + "/ratchet.ini";
@@ -116,14 +122,9 @@ int run(const std::string& args, std::string* output = nullptr) {
 TEST_F(SettingsTest, AKintoIniIsRead) {
   std::ifstream in(std::string(RATCHET_SOURCE_DIR) + "/tests/fixtures/kinto26.ini");
   std::string kinto((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  ASSERT_NE(kinto.find("kinto.plugins.admin"), std::string::npos);
-  // The admin plugin is not built yet: the ini names it and stops start-up.
-  EXPECT_NE(error_of(write(kinto)).find("'admin'"), std::string::npos) << error_of(write(kinto));
-
-  std::string without_admin = kinto;
-  without_admin.replace(without_admin.find("kinto.plugins.admin"), 19, "");
-  Settings s = load(write(without_admin));
-  EXPECT_EQ(s.includes, (std::vector<std::string>{"default_bucket", "accounts"}));
+  Settings s = load(write(kinto));
+  EXPECT_EQ(s.includes, (std::vector<std::string>{"default_bucket", "admin", "accounts"}));
+  EXPECT_TRUE(s.experimental_permissions_endpoint);  // as Kinto, for the admin UI
   EXPECT_EQ(s.multiauth_policies, (std::vector<std::string>{"account"}));
   EXPECT_EQ(s.grants("bucket", "create"), (std::vector<std::string>{"account:admin"}));
   EXPECT_EQ(s.grants("account", "write"), (std::vector<std::string>{"account:admin"}));
@@ -136,6 +137,28 @@ TEST_F(SettingsTest, AKintoIniIsRead) {
   }
   // The prefix is optional, as in Kinto.
   EXPECT_EQ(load(write("[app:main]\nuserid_hmac_secret = k\nkinto.paginate_by = 7\n")).paginate_by, 7);
+}
+
+// Kinto's usual plugins and schema validation, in a Kinto ini.
+TEST_F(SettingsTest, KintosPluginsAndSchemaValidationStart) {
+  Settings s = load(write(
+      "[app:main]\nkinto.userid_hmac_secret = k\nkinto.default_bucket_hmac_secret = d\n"
+      "kinto.includes = kinto.plugins.default_bucket kinto.plugins.history\n"
+      "  kinto.plugins.accounts kinto.plugins.admin\n"
+      "kinto.experimental_collection_schema_validation = true\n"
+      "kinto.history.exclude_user_ids = account:robot\n"));
+  EXPECT_EQ(s.includes,
+            (std::vector<std::string>{"default_bucket", "history", "accounts", "admin"}));
+  EXPECT_EQ(s.extra_or("experimental_collection_schema_validation", ""), "true");
+  Registry running = registry_;
+  running.include_plugins(s);
+  for (const char* capability : {"default_bucket", "history", "accounts", "admin", "schema"}) {
+    EXPECT_TRUE(running.capabilities().contains(capability)) << capability;
+  }
+  EXPECT_NE(error_of(write("[ratchet]\nuserid_hmac_secret = k\n"
+                           "experimental_collection_schema_validation = maybe\n"))
+                .find("experimental_collection_schema_validation"),
+            std::string::npos);
 }
 
 TEST_F(SettingsTest, AKintoSettingRatchetDoesNotSupportIsNamed) {

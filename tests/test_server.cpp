@@ -6,7 +6,9 @@
 
 #include "core/crypto.h"
 #include "plugins/accounts/accounts.h"
+#include "plugins/admin/admin.h"
 #include "plugins/default_bucket/default_bucket.h"
+#include "plugins/history/history.h"
 #include "plugins/schema/schema_validation.h"
 #include "store/engine.h"
 
@@ -26,6 +28,8 @@ TestServer::TestServer(std::function<void(Settings&, Registry&)> configure) {
   registry_.offer(accounts_plugin());
   registry_.offer(default_bucket_plugin());
   registry_.offer(schema_validation_plugin());
+  registry_.offer(history_plugin());
+  registry_.offer(admin_plugin());
   settings_.storage_backend = "memory";
   settings_.storage_path = dir_.path() + "/data";
   settings_.userid_hmac_secret = "test-secret";

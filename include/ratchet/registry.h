@@ -64,6 +64,11 @@ struct ResourceType {
   std::optional<Error> anonymous_list_refusal{};
   Verbs plural_verbs = kGet | kHead | kPost | kDelete;
   Verbs object_verbs = kGet | kHead | kPut | kPatch | kDelete;
+  // Objects the server alone creates, from the records other writes post
+  // to the list's outbox (OutboxPost; Kinto's history entries): a record's
+  // payload is {"data": {...}, "permissions": {...}}. No one may create
+  // such objects: their parent's ACL has no "<name>:create".
+  bool fed_by_outbox = false;
 };
 
 // Extension points a plugin registers. AuthPolicy and RequestHook callables
@@ -94,10 +99,12 @@ struct HookOutcome {
 using RequestHook =
     std::function<HookOutcome(Objects& objects, const HookedRequest& request)>;
 
-// An ancestor of an object as stored (its URI and text), for a WriteValidator.
+// An ancestor of an object as stored (its URI, text and ACL), for a
+// WriteValidator or a WriteListener.
 struct StoredAncestor {
   std::string uri;
   std::string text;
+  std::string acl;  // "" when none
 };
 // Checks, and may change, the data of a create, replace or patch about to
 // be stored (without id and last_modified), given the object's id and its
@@ -106,6 +113,38 @@ struct StoredAncestor {
 // validation); called from many threads at once.
 using WriteValidator = std::function<std::optional<Error>(
     const std::string& id, Json& data, const std::vector<StoredAncestor>& ancestors)>;
+
+// A write a list's writer made, as a WriteListener sees it.
+struct WriteEvent {
+  const ResourceType& type;
+  const std::string& uri;     // the object's
+  const char* action;         // "create", "update" or "delete"
+  const std::string& text;    // stored text after the write; the tombstone of a delete
+  const std::string& acl;     // ACL after the write; "" after a delete
+  const std::string& user_id;  // "" when anonymous
+  const std::vector<StoredAncestor>& ancestors;  // nearest first
+};
+// A record for the outbox of the list (parent, resource), committed with
+// the write that posts it; that list's writer turns it into an object
+// (ResourceType::fed_by_outbox) before the write is answered.
+struct OutboxPost {
+  std::string parent;
+  std::string resource;
+  std::string payload;
+};
+// Runs in the list's writer after each create, update and delete it makes
+// (Kinto's ResourceChanged listeners); called from many threads at once.
+using WriteListener = std::function<std::optional<OutboxPost>(const WriteEvent& write)>;
+
+// A file a plugin serves below /v1<prefix>/ (Kinto's admin UI).
+struct Page {
+  int status = 200;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+};
+// The answer to GET /v1<prefix>/<subpath> ("" for the folder itself);
+// called from many threads at once.
+using PageSource = std::function<Page(const std::string& subpath)>;
 
 // A plugin (Kinto's `includes`): a folder under plugins/ whose one entry
 // point returns this. An application offers plugins (Registry::offer); the
@@ -158,6 +197,12 @@ class Registry {
   // Adds a validator of `type`'s writes; validators run in the order added.
   void add_validator(const std::string& type, WriteValidator validator);
   const std::vector<WriteValidator>& validators(const std::string& type) const;
+  void add_write_listener(WriteListener listener) { listeners_.push_back(std::move(listener)); }
+  const std::vector<WriteListener>& write_listeners() const { return listeners_; }
+  // Serves GET /v1<prefix> (a redirect to the folder) and below it.
+  void add_pages(std::string prefix, PageSource source);
+  // The prefix and source serving `path` (without /v1), if any.
+  const std::pair<std::string, PageSource>* pages_for(std::string_view path) const;
   void add_request_hook(RequestHook hook) { hooks_.push_back(std::move(hook)); }
   const std::vector<RequestHook>& request_hooks() const { return hooks_; }
   // An entry of hello's "capabilities".
@@ -174,6 +219,8 @@ class Registry {
   std::vector<std::pair<std::string, AuthPolicy>> policies_;
   std::vector<RequestHook> hooks_;
   std::map<std::string, std::vector<WriteValidator>> validators_;
+  std::vector<WriteListener> listeners_;
+  std::vector<std::pair<std::string, PageSource>> pages_;
   Json capabilities_ = Json::object();
   std::vector<std::pair<std::string, std::function<Json(const std::string&)>>> user_fields_;
 };

@@ -82,12 +82,13 @@ for attempt in 1 2 3; do
   mkdir -p "$WORK/data"
   # Plugins and settings of a typical Kinto deployment (PROTOCOL.md §12):
   # default_bucket (kinto.js' out-of-the-box bucket), accounts (tried before
-  # basicauth, so the basicauth users of the other tests still authenticate)
-  # and the /permissions endpoint.
+  # basicauth, so the basicauth users of the other tests still authenticate),
+  # the /permissions endpoint, history and JSON-schema validation.
   RATCHET_USERID_HMAC_SECRET=client-tests \
   RATCHET_STORAGE_BACKEND=memory \
   RATCHET_PAGINATE_BY="$PAGINATE_BY" \
-  RATCHET_INCLUDES="default_bucket accounts" \
+  RATCHET_INCLUDES="default_bucket accounts history" \
+  RATCHET_EXPERIMENTAL_COLLECTION_SCHEMA_VALIDATION=true \
   RATCHET_MULTIAUTH_POLICIES="account basicauth" \
   RATCHET_DEFAULT_BUCKET_HMAC_SECRET="$DEFAULT_BUCKET_HMAC_SECRET" \
   RATCHET_EXPERIMENTAL_PERMISSIONS_ENDPOINT=true \
@@ -124,7 +125,8 @@ fi
 echo "ratchet (pid $SERVER_PID) is up at $URL, paginate_by=$PAGINATE_BY"
 
 if [ ${#TESTS[@]} -eq 0 ]; then
-  TESTS=(kinto-http.test.js kinto-sync.test.js kinto-default-bucket.test.js kinto-accounts-permissions.test.js)
+  TESTS=(kinto-http.test.js kinto-sync.test.js kinto-default-bucket.test.js kinto-accounts-permissions.test.js
+         kinto-history-schema.test.js)
 fi
 
 set +e
