@@ -1,7 +1,5 @@
 #include "actors/commit_pipeline.h"
 
-#include <memory>
-#include <set>
 #include <variant>
 
 #include "resource/failure.h"
@@ -40,7 +38,6 @@ void CommitPipeline::closed() {
 }
 
 void CommitPipeline::drain() {
-  draining_ = true;  // the actor stops: answers do not wait for outboxes
   while (committing_ || writer_.dirty() || !building_.answers.empty()) {
     if (!committing_) start_commit();
     if (committing_) {
@@ -73,7 +70,7 @@ void CommitPipeline::answer_staged(const Error& error) {
 
 bool CommitPipeline::idle() const {
   return !committing_ && !writer_.dirty() && building_.answers.empty() && queue_.empty() &&
-         !closing_ && consuming_ == 0;
+         !closing_;
 }
 
 void CommitPipeline::run() {
@@ -144,34 +141,13 @@ void CommitPipeline::start_commit() {
   commit_done_ = port_.commit(std::move(commit), ++commit_seq_);
 }
 
-std::vector<ListId> CommitPipeline::posted_outboxes(const Commit& commit) {
-  std::set<ListId> lists;
+std::map<ListId, std::vector<std::string>> CommitPipeline::posted_outboxes(const Commit& commit) {
+  std::map<ListId, std::vector<std::string>> out;
   for (const Change& change : commit.changes) {
     const auto* record = std::get_if<OutboxRecord>(&change);
-    if (record && record->present) lists.insert(record->list);
+    if (record && record->present) out[record->list].push_back(record->key);
   }
-  return {lists.begin(), lists.end()};
-}
-
-void CommitPipeline::deliver_after_outboxes() {
-  if (sealed_outboxes_.empty()) {
-    deliver(sealed_);
-    return;
-  }
-  std::vector<ListId> lists = std::move(sealed_outboxes_);
-  sealed_outboxes_.clear();
-  if (draining_) {
-    port_.consume_outboxes(std::move(lists), [] {});
-    deliver(sealed_);
-    return;
-  }
-  auto stage = std::make_shared<Stage>(std::move(sealed_));
-  sealed_ = Stage{};
-  ++consuming_;
-  port_.consume_outboxes(std::move(lists), [this, stage] {
-    --consuming_;
-    deliver(*stage);
-  });
+  return out;
 }
 
 void CommitPipeline::finish_commit() {
@@ -180,7 +156,9 @@ void CommitPipeline::finish_commit() {
     writer_.committed();
     ctx_.stats.batches_committed++;
     ctx_.stats.ops_committed += sealed_.answers.size();
-    deliver_after_outboxes();
+    for (auto& [list, keys] : sealed_outboxes_) port_.consume_outbox(list, std::move(keys));
+    sealed_outboxes_.clear();
+    deliver(sealed_);
     return;
   }
   // What is being built was evaluated on top of the failed batch.

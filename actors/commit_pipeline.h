@@ -15,6 +15,7 @@
 #include <deque>
 #include <functional>
 #include <future>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -44,9 +45,9 @@ class CommitPipeline {
     // Makes `commit` durable; flush(seq) once it is, whatever the outcome
     // the future holds (false: nothing was written).
     virtual std::shared_future<bool> commit(Commit commit, uint64_t seq) = 0;
-    // Has the writers of `lists` consume their outboxes (ListWriter::
-    // outbox_op); then `done`, on the actor, once each has answered.
-    virtual void consume_outboxes(std::vector<ListId> lists, std::function<void()> done) = 0;
+    // Has the writer of `list` consume the records `keys` of its outbox
+    // (ListWriter::outbox_op), after what it was asked before.
+    virtual void consume_outbox(const ListId& list, std::vector<std::string> keys) = 0;
   };
 
   CommitPipeline(Context& ctx, const ResourceType& type, std::string parent, Port& port);
@@ -91,11 +92,10 @@ class CommitPipeline {
   // are given at once. Requires no commit in flight.
   void start_commit();
   // The commit in flight has finished (its future is ready): answers it,
-  // once the outboxes it posted to are consumed.
+  // after asking for the records it posted to outboxes to be consumed (a
+  // read of such a list, asked after the answer, sees them).
   void finish_commit();
-  static std::vector<ListId> posted_outboxes(const Commit& commit);
-  // Answers the committed stage, after the outboxes it posted to are consumed.
-  void deliver_after_outboxes();
+  static std::map<ListId, std::vector<std::string>> posted_outboxes(const Commit& commit);
 
   Context& ctx_;
   Port& port_;
@@ -105,9 +105,8 @@ class CommitPipeline {
   bool committing_ = false;
   uint64_t commit_seq_ = 0;  // number of the batch being committed
   std::shared_future<bool> commit_done_;
-  std::vector<ListId> sealed_outboxes_;  // lists the commit in flight posts to
-  size_t consuming_ = 0;  // committed stages waiting for outboxes to be consumed
-  bool draining_ = false;
+  // Records the commit in flight posts, by outbox.
+  std::map<ListId, std::vector<std::string>> sealed_outboxes_;
   bool flush_queued_ = false;
   std::deque<Queued> queue_;
   std::optional<Queued> closing_;  // the Op whose subtrees are being closed

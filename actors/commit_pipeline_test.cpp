@@ -28,7 +28,7 @@ class FakePort : public CommitPipeline::Port {
   void reopen(std::vector<std::string> uris) override {
     reopened.insert(reopened.end(), uris.begin(), uris.end());
   }
-  void consume_outboxes(std::vector<ListId>, std::function<void()> done) override { done(); }
+  void consume_outbox(const ListId&, std::vector<std::string>) override {}
   std::shared_future<bool> commit(Commit commit, uint64_t seq) override {
     pending[seq] = {std::move(commit), std::promise<bool>()};
     return pending[seq].second.get_future().share();

@@ -33,7 +33,7 @@ class ActorPort : public CommitPipeline::Port {
   void close(const std::vector<std::string>& uris) override;
   void reopen(std::vector<std::string> uris) override;
   std::shared_future<bool> commit(Commit commit, uint64_t seq) override;
-  void consume_outboxes(std::vector<ListId> lists, std::function<void()> done) override;
+  void consume_outbox(const ListId& list, std::vector<std::string> keys) override;
 
  private:
   ListActor* self_;
@@ -59,17 +59,12 @@ std::shared_future<bool> ActorPort::commit(Commit commit, uint64_t seq) {
   return committer_.submit(std::move(commit), [me, seq] { caf::anon_send(me, flush_atom::value, seq); });
 }
 
-void ActorPort::consume_outboxes(std::vector<ListId> lists, std::function<void()> done) {
-  auto remaining = std::make_shared<size_t>(lists.size());
-  auto answered = [remaining, done] {
-    if (--*remaining == 0) done();
-  };
-  for (const ListId& list : lists) {
-    // Whatever the answer: a consumer that failed leaves the records for
-    // the next start-up, and the write itself is durable.
-    self_->request(router_, caf::infinite, ListWriter::outbox_op(list))
-        .then([answered](Result&) { answered(); }, [answered](caf::error&) { answered(); });
-  }
+// Sent before the write is answered, through the router as every Op: the
+// list's writer gets it before any read the client asks next. Its answer
+// is not awaited (a consumer that fails leaves the records for the next
+// start-up).
+void ActorPort::consume_outbox(const ListId& list, std::vector<std::string> keys) {
+  caf::anon_send(router_, ListWriter::outbox_op(list, keys));
 }
 
 // Answers everything the pipeline holds with `error` and stops.
@@ -316,7 +311,7 @@ router_actor spawn_router(caf::actor_system& system, Context& ctx, Committer& co
   router_actor r = system.spawn(router, &ctx, &committer);
   // Outbox records a crash left unconsumed.
   for (const ListId& list : catalog::lists_with_outbox(*ctx.engine.snapshot())) {
-    caf::anon_send(r, ListWriter::outbox_op(list));
+    caf::anon_send(r, ListWriter::outbox_op(list, {}));
   }
   return r;
 }

@@ -154,6 +154,10 @@ struct Node::Impl {
 
   Result execute_here(const Op& op) {
     if (op.verb != kGet && op.verb != kHead) return ask(op);
+    // A list fed by an outbox (history) is read once its writer has made
+    // objects of the records posted before this read, and committed them.
+    const ResourceType* type = ctx.registry.find(op.resource);
+    if (type && type->fed_by_outbox && op.plural) ask(op);
     try {
       for (int attempt = 0; attempt < 2; ++attempt) {
         auto snapshot = engine->snapshot();

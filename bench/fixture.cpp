@@ -105,7 +105,10 @@ Fixture set_up(const std::vector<Url>& urls, const Options& options) {
   }
   json bucket = {{"data", json::object()}, {"permissions", {{"write", f.user_ids}}}};
   client.expect_json(make("PUT", url.target("/buckets/" + f.bucket), bucket.dump()), f.authorizations[0]);
-  client.expect_json(make("PUT", url.target("/buckets/" + f.bucket + "/collections/" + f.collection), "{\"data\":{}}"),
+  json collection = {{"data", json::object()}};
+  if (!options.schema.empty()) collection["data"]["schema"] = json::parse(options.schema);
+  client.expect_json(make("PUT", url.target("/buckets/" + f.bucket + "/collections/" + f.collection),
+                          collection.dump()),
                      f.authorizations[0]);
   return f;
 }

@@ -6,6 +6,8 @@
 #include <cmath>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
 namespace bench {
 namespace {
 
@@ -149,6 +151,9 @@ ParseOutcome parse_options(const std::vector<std::string>& args) {
   app.add_option("--bucket", o.bucket, "bucket to use (default: a fresh bench-<random>)");
   app.add_option("--collection", o.collection, "collection to use")->capture_default_str();
   app.add_option("--record-size", o.record_size, "bytes of filler in each record")->capture_default_str();
+  app.add_option("--schema", o.schema,
+                 "a JSON Schema the collection gets (its records are validated when the server has "
+                 "experimental_collection_schema_validation on)");
   app.add_option("--limit", o.limit, "read-list: _limit of the page (0: none, the server decides)")->capture_default_str();
   app.add_option("--batch-size", o.batch_size, "batch: sub-requests per batch (default: the server's batch_max_requests)");
   app.add_option("--mix", mix, "mixed: weights, e.g. read-one=70,read-list=10,create=10,update=10");
@@ -208,6 +213,7 @@ ParseOutcome parse_options(const std::vector<std::string>& args) {
   if (o.limit < 0) return error("--limit must be 0 or more");
   if (o.batch_size < 0) return error("--batch-size must be 0 or more");
   if (o.collection.empty()) return error("--collection may not be empty");
+  if (!o.schema.empty() && !nlohmann::json::accept(o.schema)) return error("--schema is not JSON");
   if (!mix.empty()) {
     if (o.workload != "mixed") return error("--mix only applies to the mixed workload");
     auto parsed = parse_mix(mix, &why);

@@ -31,6 +31,7 @@ struct Options {
   std::string bucket;                  // empty: a fresh name
   std::string collection = "items";
   int record_size = 100;               // bytes of filler per record
+  std::string schema;                  // JSON Schema given to the collection ("": none)
   int limit = 100;                     // read-list _limit (0: none sent)
   int batch_size = 0;                  // sub-requests per batch (0: server maximum)
   std::vector<std::pair<std::string, double>> mix;  // mixed: workload -> weight

@@ -9,8 +9,8 @@
 #include "core/patch.h"
 #include "core/principals.h"
 #include "core/timestamp.h"
-#include "core/acl.h"
 #include "store/catalog.h"
+#include "store/list_reader.h"
 
 namespace ratchet {
 namespace {
@@ -138,7 +138,7 @@ Result ListWriter::apply(const Op& op) {
 Result ListWriter::apply_op(const Op& op) {
   try {
     if (type_.fed_by_outbox && op.implicit && op.plural && op.verb == kPost) {
-      return consume_outbox();
+      return consume_outbox(op);
     }
     if (op.plural) {
       switch (op.verb) {
@@ -221,30 +221,63 @@ void ListWriter::announce(const Op& op, const char* action, const std::string& i
   WriteEvent write{type_, uri, action, text, acl, op.user_id, ancestors};
   for (const WriteListener& listener : listeners) {
     if (auto post = listener(write)) {
+      // Minified JSON holds no raw newline: the payload is "<acl>\n<data>".
       store_.post_outbox(ListId{std::move(post->parent), std::move(post->resource)},
-                         catalog::object_timestamp(text), uri, std::move(post->payload));
+                         catalog::object_timestamp(text), uri, post->acl + '\n' + post->data);
     }
   }
 }
 
-Op ListWriter::outbox_op(const ListId& list) {
+Op ListWriter::outbox_op(const ListId& list, const std::vector<std::string>& keys) {
   Op op;
   op.verb = kPost;
   op.plural = true;
   op.implicit = true;
   op.resource = list.resource;
   op.parent = list.parent;
+  if (!keys.empty()) {
+    op.has_data = true;
+    op.data = dump(Json(keys));
+  }
   return op;
 }
 
-Result ListWriter::consume_outbox() {
+Result ListWriter::consume_outbox(const Op& op) {
   if (Refusal missing = missing_parent()) return *missing;
-  for (auto& [key, payload] : store_.outbox()) {
-    Json record = parse_json(payload);
+  std::vector<std::pair<std::string, std::string>> records;
+  if (!op.has_data) {
+    records = store_.outbox();
+  } else {
+    for (const Json& key : parse_json(op.data)) {
+      if (auto payload = store_.outbox_record(key.get<std::string>())) {
+        records.emplace_back(key.get<std::string>(), std::move(*payload));
+      }
+    }
+  }
+  std::vector<std::pair<std::string, std::string>> made;  // (id, text)
+  for (auto& [key, payload] : records) {
+    size_t newline = payload.find('\n');
     std::string id = new_id();
     int64_t ts = stamp(std::nullopt);
-    store_.put(id, ts, dump(record["data"]), acl_text(record["permissions"]), StoredObject{});
+    std::string data = payload.substr(newline + 1);
+    store_.put(id, ts, data, payload.substr(0, newline), StoredObject{});
     store_.take_outbox(key);
+    made.emplace_back(id, catalog::object_text(id, ts, data));
+  }
+  if (type_.trim && !made.empty()) {
+    // The live objects: committed ones that no write since removed, and the new ones.
+    ListReader committed(store_.committed_state(), store_.list());
+    auto walk = [&](const auto& visit) {
+      committed.each_object([&](std::string_view id, std::string_view text) {
+        if (load_object(std::string(id)).exists) visit(id, text);
+        return true;
+      });
+      for (const auto& [id, text] : made) visit(id, text);
+    };
+    for (const std::string& id : type_.trim(store_.count(), walk)) {
+      StoredObject old = load_object(id);
+      if (old.exists) store_.remove(id, stamp(std::nullopt), old);
+    }
   }
   Result r;
   r.timestamp = store_.timestamp();

@@ -40,8 +40,9 @@ class ListWriter {
   Result apply(const Op& op);
 
   // The Op that has the writer of `list` (of a type fed_by_outbox) turn
-  // its outbox records into objects; only the server makes it.
-  static Op outbox_op(const ListId& list);
+  // the records `keys` of its outbox (none: every record) into objects;
+  // only the server makes it.
+  static Op outbox_op(const ListId& list, const std::vector<std::string>& keys);
 
   // True when the commit being built holds writes.
   bool dirty() const { return store_.dirty(); }
@@ -90,8 +91,8 @@ class ListWriter {
   // to outboxes what they ask.
   void announce(const Op& op, const char* action, const std::string& id, const std::string& text,
                 const std::string& acl);
-  // Turns the records of this list's outbox into objects.
-  Result consume_outbox();
+  // Turns records of this list's outbox into objects (outbox_op).
+  Result consume_outbox(const Op& op);
   // What will be stored as object `id`'s data: checked, processed and
   // validated by the type's check, process and validators.
   Refusal prepare(const std::string& id, std::string& data, const StoredObject& existing) const;

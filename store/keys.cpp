@@ -1,5 +1,8 @@
 #include "store/keys.h"
 
+#include <algorithm>
+#include <cstdio>
+
 namespace ratchet::keys {
 
 std::string list_prefix(std::string_view parent, std::string_view resource) {
@@ -29,8 +32,9 @@ std::string outbox_end(const std::string& lp) {
 }
 
 std::string outbox_record(int64_t ts, std::string_view uri) {
-  std::string key = change("", ts, uri);
-  return key.substr(1);  // without the family byte
+  char digits[24];
+  std::snprintf(digits, sizeof digits, "%020lld", static_cast<long long>(std::max<int64_t>(ts, 0)));
+  return digits + std::string(uri);
 }
 
 std::pair<int64_t, std::string_view> parse_change(std::string_view key, size_t lp_size) {

@@ -75,7 +75,8 @@ inline std::string outbox(const std::string& lp, std::string_view key) {
 }
 inline std::string outbox_begin(const std::string& lp) { return kOutboxPrefix + lp; }
 std::string outbox_end(const std::string& lp);
-// A record key ordered by `ts`, unique for the object at `uri`.
+// A record key (text) ordered by `ts` (not negative), unique for the
+// object at `uri`.
 std::string outbox_record(int64_t ts, std::string_view uri);
 
 inline const std::string kHeartbeat = "\x01heartbeat";

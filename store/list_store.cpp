@@ -111,6 +111,14 @@ std::vector<std::pair<std::string, std::string>> ListStore::outbox() const {
   return out;
 }
 
+std::optional<std::string> ListStore::outbox_record(const std::string& key) const {
+  std::string payload;
+  if (!pending_.get(keys::outbox(keys::list_prefix(list().parent, list().resource), key), &payload)) {
+    return std::nullopt;
+  }
+  return payload;
+}
+
 void ListStore::take_outbox(const std::string& key) {
   record(OutboxRecord{list(), key, "", false});
 }

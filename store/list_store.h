@@ -74,6 +74,9 @@ class ListStore {
   // The records of this list's own outbox that are committed and not taken
   // yet: (key, payload), in key order.
   std::vector<std::pair<std::string, std::string>> outbox() const;
+  // The payload of record `key` of this list's outbox, if it is there and
+  // not taken.
+  std::optional<std::string> outbox_record(const std::string& key) const;
   // Takes a record of this list's outbox.
   void take_outbox(const std::string& key);
 

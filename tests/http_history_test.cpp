@@ -163,6 +163,23 @@ TEST(HttpHistory, ExcludedResourcesAndUsersAndTheCapability) {
             Json::parse(R"([{"bucket":"blog","collection":"quiet"}])"));
 }
 
+TEST(HttpHistory, AutoTrimKeepsTheNewestEntriesOfEachKind) {
+  TestServer s([](Settings& st, Registry& r) {
+    history(st, r);
+    st.extra["history.auto_trim_max_count"] = "2";
+    st.extra["history.auto_trim_threshold"] = "1";
+  });
+  make_collection(s, "alice");
+  std::vector<std::string> ids;
+  for (int i = 0; i < 8; ++i) ids.push_back(post_record(s, "alice", {{"n", i}})["id"].get<std::string>());
+  Json records = entries(s, "?resource_name=record");
+  EXPECT_GE(records.size(), 2u);
+  EXPECT_LE(records.size(), 3u);  // trimmed to 2 once there are more than 2 + 1
+  EXPECT_EQ(records[0]["record_id"], ids.back());
+  EXPECT_EQ(entries(s, "?resource_name=collection").size(), 1u);  // other kinds untouched
+  EXPECT_EQ(s.get("/v1/").json()["capabilities"]["history"]["auto_trim_max_count"], 2);
+}
+
 TEST(HttpHistory, OutboxRecordsLeftByACrashBecomeEntriesAtStartUp) {
   TempDir dir;
   auto on_disk = [&](Settings& st, Registry& r) {
@@ -179,8 +196,9 @@ TEST(HttpHistory, OutboxRecordsLeftByACrashBecomeEntriesAtStartUp) {
     auto engine = open_engine("rocksdb", dir.path() + "/data");
     Commit commit;
     commit.changes.push_back(OutboxRecord{
-        ListId{"/buckets/blog", "history"}, std::string(8, '\x7f') + "/buckets/blog/groups/g",
-        R"({"data":{"action":"create","resource_name":"group","uri":"/buckets/blog/groups/g","group_id":"g"},"permissions":{"read":[]}})",
+        ListId{"/buckets/blog", "history"}, "00000000000000000001/buckets/blog/groups/g",
+        "{\"read\":[]}\n"
+        R"({"action":"create","resource_name":"group","uri":"/buckets/blog/groups/g","group_id":"g"})",
         true});
     engine->write(encode(commit), true);
   }

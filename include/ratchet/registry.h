@@ -32,6 +32,10 @@ enum Verb : unsigned {
 using Verbs = unsigned;
 const char* verb_name(Verb verb);
 
+// Calls visit(id, stored text) for each object of a list.
+using ObjectWalk = std::function<void(
+    const std::function<void(std::string_view id, std::string_view text)>& visit)>;
+
 struct ResourceType {
   std::string name;    // "record": resource_name in errors, storage and settings keys
   std::string plural;  // "records": the URL segment of the plural endpoint
@@ -65,10 +69,13 @@ struct ResourceType {
   Verbs plural_verbs = kGet | kHead | kPost | kDelete;
   Verbs object_verbs = kGet | kHead | kPut | kPatch | kDelete;
   // Objects the server alone creates, from the records other writes post
-  // to the list's outbox (OutboxPost; Kinto's history entries): a record's
-  // payload is {"data": {...}, "permissions": {...}}. No one may create
-  // such objects: their parent's ACL has no "<name>:create".
+  // to the list's outbox (OutboxPost; Kinto's history entries). No one may
+  // create such objects: their parent's ACL has no "<name>:create".
   bool fed_by_outbox = false;
+  // For a type fed_by_outbox: after outbox records became objects, the ids
+  // of objects to remove (Kinto's history trimming), given how many live
+  // objects the list has and a walk over its committed ones.
+  std::function<std::vector<std::string>(int64_t count, const ObjectWalk& objects)> trim{};
 };
 
 // Extension points a plugin registers. AuthPolicy and RequestHook callables
@@ -126,11 +133,13 @@ struct WriteEvent {
 };
 // A record for the outbox of the list (parent, resource), committed with
 // the write that posts it; that list's writer turns it into an object
-// (ResourceType::fed_by_outbox) before the write is answered.
+// with this data and ACL (ResourceType::fed_by_outbox), asked before the
+// write is answered.
 struct OutboxPost {
   std::string parent;
   std::string resource;
-  std::string payload;
+  std::string data;  // minified JSON object, without id and last_modified
+  std::string acl;   // minified JSON object
 };
 // Runs in the list's writer after each create, update and delete it makes
 // (Kinto's ResourceChanged listeners); called from many threads at once.

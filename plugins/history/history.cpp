@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 #include <ctime>
+#include <functional>
+#include <map>
 #include <set>
 
 #include "ratchet/settings.h"
@@ -107,18 +109,40 @@ std::optional<OutboxPost> entry_of(const HistorySettings& h, const WriteEvent& w
   std::set<std::string> readers;
   for (const StoredAncestor* level : chain) add_principals(level->acl, readers);
 
-  Json target = parse_json(w.text);
-  Json entry = {{"action", w.action},
-                {"resource_name", w.type.name},
-                {"uri", w.uri},
-                {w.type.name + "_id", target["id"]},
-                {"user_id", w.user_id.empty() ? Json() : Json(w.user_id)},
-                {"date", iso_now()},
-                {"target", {{"data", target},
-                            {"permissions", w.acl.empty() ? Json::object() : parse_json(w.acl)}}}};
-  if (w.type.name == "record") entry["collection_id"] = uri_parts(w.uri)["collection"];
+  // The entry, with the object's stored text and ACL as they are (no parse).
+  std::string name = w.type.name;
+  std::string data = "{\"action\":" + quote(w.action) + ",\"resource_name\":" + quote(name) +
+                     ",\"uri\":" + quote(w.uri) + ",\"" + name + "_id\":" +
+                     quote(split_uri(w.uri).second);
+  if (name == "record") data += ",\"collection_id\":" + quote(split_uri(chain[1]->uri).second);
+  data += ",\"user_id\":" + (w.user_id.empty() ? std::string("null") : quote(w.user_id)) +
+          ",\"date\":" + quote(iso_now()) + ",\"target\":{\"data\":" + w.text +
+          ",\"permissions\":" + (w.acl.empty() ? std::string("{}") : w.acl) + "}}";
   Json acl = {{"read", Json(std::vector<std::string>(readers.begin(), readers.end()))}};
-  return OutboxPost{bucket_uri, "history", Json{{"data", entry}, {"permissions", acl}}.dump()};
+  return OutboxPost{bucket_uri, "history", std::move(data), dump(acl)};
+}
+
+// Kinto's trimming: per resource name (and per user, when only some users'
+// entries are trimmed), once a group holds more than max + threshold
+// entries, all but its `max` newest go.
+std::vector<std::string> trimmed(const HistorySettings& h, int64_t count, const ObjectWalk& entries) {
+  if (h.trim_max <= 0 || count <= h.trim_max + h.trim_threshold) return {};
+  std::map<std::string, std::vector<std::pair<int64_t, std::string>>> groups;
+  entries([&](std::string_view id, std::string_view text) {
+    Json entry = parse_json(text);
+    std::string user = entry.value("user_id", Json()).is_string() ? entry["user_id"].get<std::string>() : "";
+    if (!h.trim_users.empty() && !has(h.trim_users, user)) return;
+    std::string group = entry.value("resource_name", "");
+    if (!h.trim_users.empty()) group += '\n' + user;
+    groups[group].emplace_back(entry.value("last_modified", INT64_C(0)), std::string(id));
+  });
+  std::vector<std::string> out;
+  for (auto& [group, items] : groups) {
+    if (static_cast<int64_t>(items.size()) <= h.trim_max + h.trim_threshold) continue;
+    std::sort(items.begin(), items.end(), std::greater<>());
+    for (size_t i = static_cast<size_t>(h.trim_max); i < items.size(); ++i) out.push_back(items[i].second);
+  }
+  return out;
 }
 
 }  // namespace
@@ -143,7 +167,10 @@ Plugin history_plugin() {
                   .ids = uuid_ids(),
                   .plural_verbs = kGet | kHead | kDelete,
                   .object_verbs = 0,
-                  .fed_by_outbox = true});
+                  .fed_by_outbox = true,
+                  .trim = [h](int64_t count, const ObjectWalk& entries) {
+                    return trimmed(h, count, entries);
+                  }});
     registry.add_write_listener([h](const WriteEvent& w) { return entry_of(h, w); });
     Json capability = {{"description", "Track changes on data."},
                        {"url", "http://kinto.readthedocs.io/en/latest/api/1.x/history.html"}};
