@@ -1,5 +1,6 @@
 #include "ratchet/registry.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "core/acl.h"
@@ -95,15 +96,23 @@ void Registry::add_pages(std::string prefix, PageSource source) {
   pages_.emplace_back(std::move(prefix), std::move(source));
 }
 
-const std::pair<std::string, PageSource>* Registry::pages_for(std::string_view path) const {
-  for (const auto& pages : pages_) {
-    const std::string& prefix = pages.first;
-    if (path.substr(0, prefix.size()) == prefix &&
-        (path.size() == prefix.size() || path[prefix.size()] == '/')) {
-      return &pages;
+std::optional<std::pair<const PageSource*, size_t>> Registry::pages_for(std::string_view path) const {
+  for (const auto& [prefix, source] : pages_) {
+    // Segment by segment: "/buckets/*/snapshot" matches "/buckets/b/snapshot/...".
+    size_t p = 0, q = 0;
+    bool match = true;
+    while (match && p < prefix.size()) {
+      size_t p_end = std::min(prefix.find('/', p + 1), prefix.size());
+      size_t q_end = std::min(path.find('/', q + 1), path.size());
+      std::string_view want = std::string_view(prefix).substr(p, p_end - p);
+      std::string_view got = path.substr(q, q_end - q);
+      match = q < path.size() && (want == got || (want == "/*" && got.size() > 1));
+      p = p_end;
+      q = q_end;
     }
+    if (match) return std::make_pair(&source, q);
   }
-  return nullptr;
+  return std::nullopt;
 }
 
 void Registry::add_capability(std::string name, Json capability) {

@@ -39,9 +39,7 @@ bool setting_bool(const std::string& key, const std::string& value) {
   bad(key, value, "true or false");
 }
 
-namespace {
-
-std::vector<std::string> to_list(const std::string& value) {
+std::vector<std::string> setting_list(const std::string& value) {
   std::vector<std::string> out;
   std::string item;
   for (char c : value + " ") {
@@ -54,6 +52,8 @@ std::vector<std::string> to_list(const std::string& value) {
   }
   return out;
 }
+
+namespace {
 
 template <class T>
 Setter str(T Settings::*field) {
@@ -70,7 +70,7 @@ Setter flag(bool Settings::*field) {
 }
 // A list (checked once every key is known: see check_plugins).
 Setter list(std::vector<std::string> Settings::*field) {
-  return [=](Settings& s, const std::string&, const std::string& v) { s.*field = to_list(v); };
+  return [=](Settings& s, const std::string&, const std::string& v) { s.*field = setting_list(v); };
 }
 
 Setter one_of(std::string Settings::*field, std::vector<std::string> allowed) {
@@ -114,7 +114,7 @@ const std::map<std::string, Setter>& fixed_keys() {
       {"cluster_read", one_of(&Settings::cluster_read, {"primary", "local"})},
       {"cluster_read_principals",
        [](Settings& s, const std::string&, const std::string& v) {
-         s.principals["cluster_read"] = to_list(v);
+         s.principals["cluster_read"] = setting_list(v);
        }},
       {"paginate_by", num(&Settings::paginate_by, 0, kMax)},
       {"storage_max_fetch_size", num(&Settings::storage_max_fetch_size, 1, kMax)},
@@ -136,7 +136,7 @@ const std::map<std::string, Setter>& fixed_keys() {
       {"experimental_permissions_endpoint", flag(&Settings::experimental_permissions_endpoint)},
       {"permissions_read_principals",
        [](Settings& s, const std::string&, const std::string& v) {
-         s.principals["permissions_read"] = to_list(v);
+         s.principals["permissions_read"] = setting_list(v);
        }},
       {"project_name", str(&Settings::project_name)},
       {"project_version", str(&Settings::project_version)},
@@ -157,7 +157,7 @@ bool set_per_type(Settings& s, const std::string& key, const std::string& value,
     std::string rest = key.substr(t.name.size() + 1);
     for (const char* perm : {"read", "write", "create"}) {
       if (rest == std::string(perm) + "_principals") {
-        s.principals[t.name + "_" + perm] = to_list(value);
+        s.principals[t.name + "_" + perm] = setting_list(value);
         return true;
       }
     }
@@ -232,7 +232,7 @@ void set_kinto_setting(Settings& s, const IniEntry& e, const Registry& registry)
   std::string value = e.value;
   if (key == "includes") {
     value.clear();
-    for (const std::string& module : to_list(e.value)) {
+    for (const std::string& module : setting_list(e.value)) {
       if (!starts_with(module, "kinto.plugins.")) {
         throw ConfigError("setting '" + e.name + "': ratchet has no plugin '" + module + "'");
       }

@@ -319,8 +319,9 @@ HttpResponse Frontend::serve(const HttpRequest& request, Exchange& exchange) {
     }
     case Route::kContribute: return contribute();
     case Route::kPage: {
-      exchange.exposed = nullptr;
-      Page page = route.pages->second(route.page);
+      exchange.principals = node_.principals(exchange.user_id);
+      std::string path = request.path.substr(3);
+      Page page = (*route.pages)(node_, {path, route.page, exchange.user_id, exchange.principals});
       HttpResponse r;
       r.status = page.status;
       for (auto& [name, value] : page.headers) r.set_header(name, std::move(value));

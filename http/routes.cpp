@@ -93,14 +93,14 @@ Route resolve(const Registry& registry, const std::string& path) {
     route.kind = Route::kHello;
     return route;
   }
-  if (const auto* pages = registry.pages_for(std::string_view(path).substr(3))) {
-    size_t end = 3 + pages->first.size();
+  if (auto pages = registry.pages_for(std::string_view(path).substr(3))) {
+    size_t end = 3 + pages->second;
     if (path.size() == end) {
       route.kind = Route::kFolderRedirect;
       route.location = path + "/";
     } else {
       route.kind = Route::kPage;
-      route.pages = pages;
+      route.pages = pages->first;
       route.page = path.substr(end + 1);
     }
     return route;

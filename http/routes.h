@@ -40,7 +40,7 @@ struct Route {
   std::string id;
   bool plural = false;
   std::string location;
-  const std::pair<std::string, PageSource>* pages = nullptr;
+  const PageSource* pages = nullptr;
   std::string page;  // kPage: the path below the pages' prefix
 
   // Methods the route answers, for 405 and Allow.

@@ -180,6 +180,35 @@ TEST(HttpHistory, AutoTrimKeepsTheNewestEntriesOfEachKind) {
   EXPECT_EQ(s.get("/v1/").json()["capabilities"]["history"]["auto_trim_max_count"], 2);
 }
 
+TEST(HttpHistory, SnapshotOfACollectionAtATimestamp) {
+  TestServer s(history);
+  make_collection(s, "alice");
+  make_record(s, "alice", "r1", R"({"data":{"title":"a"}})");
+  int64_t then = make_record(s, "alice", "r3", R"({"data":{"title":"gone"}})")["last_modified"];
+  must(s, "PATCH", records_path() + "/r1", R"({"data":{"title":"b"}})", "alice", {200});
+  must(s, "DELETE", records_path() + "/r3", "", "alice", {200});
+  int64_t now = make_record(s, "alice", "r2", R"({"data":{"title":"new"}})")["last_modified"];
+  std::string at = "/v1/buckets/blog/snapshot/collections/c@";
+
+  Json before = must(s, "GET", at + std::to_string(then), "", "alice", {200})["data"];
+  ASSERT_EQ(before.size(), 2u) << before.dump();
+  EXPECT_EQ(before[0]["id"], "r3");
+  EXPECT_EQ(before[0]["title"], "gone");
+  EXPECT_EQ(before[1]["id"], "r1");
+  EXPECT_EQ(before[1]["title"], "a");
+  Json latest = must(s, "GET", at + std::to_string(now), "", "alice", {200})["data"];
+  ASSERT_EQ(latest.size(), 2u) << latest.dump();
+  EXPECT_EQ(latest[0]["id"], "r2");
+  EXPECT_EQ(latest[1]["title"], "b");
+  EXPECT_EQ(must(s, "GET", at + "1", "", "alice", {200})["data"].size(), 0u);
+
+  EXPECT_TRUE(IsError(s.get(at + "yesterday", "alice"), 400, 107));
+  EXPECT_TRUE(IsError(s.get(at + "-5", "alice"), 400, 107));
+  EXPECT_EQ(s.get(at + "1", "bob").status, 403);
+  EXPECT_EQ(s.get(at + "1").status, 401);
+  EXPECT_TRUE(IsError(s.get("/v1/buckets/blog/snapshot/groups/g@1", "alice"), 404, 111));
+}
+
 TEST(HttpHistory, OutboxRecordsLeftByACrashBecomeEntriesAtStartUp) {
   TempDir dir;
   auto on_disk = [&](Settings& st, Registry& r) {

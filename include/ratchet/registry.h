@@ -145,15 +145,21 @@ struct OutboxPost {
 // (Kinto's ResourceChanged listeners); called from many threads at once.
 using WriteListener = std::function<std::optional<OutboxPost>(const WriteEvent& write)>;
 
-// A file a plugin serves below /v1<prefix>/ (Kinto's admin UI).
+// What a plugin serves below /v1<prefix>/ besides resources (Kinto's admin
+// UI, the history's snapshots), and how it was asked.
 struct Page {
   int status = 200;
   std::vector<std::pair<std::string, std::string>> headers;
-  std::string body;
+  std::string body;  // JSON unless a Content-Type header says otherwise
 };
-// The answer to GET /v1<prefix>/<subpath> ("" for the folder itself);
-// called from many threads at once.
-using PageSource = std::function<Page(const std::string& subpath)>;
+struct PageRequest {
+  const std::string& path;     // without /v1
+  const std::string& subpath;  // below the prefix ("" for the folder itself)
+  const std::string& user_id;  // "" when anonymous
+  const std::vector<std::string>& principals;
+};
+// The answer to a GET below the prefix; called from many threads at once.
+using PageSource = std::function<Page(Objects& objects, const PageRequest& request)>;
 
 // A plugin (Kinto's `includes`): a folder under plugins/ whose one entry
 // point returns this. An application offers plugins (Registry::offer); the
@@ -208,10 +214,12 @@ class Registry {
   const std::vector<WriteValidator>& validators(const std::string& type) const;
   void add_write_listener(WriteListener listener) { listeners_.push_back(std::move(listener)); }
   const std::vector<WriteListener>& write_listeners() const { return listeners_; }
-  // Serves GET /v1<prefix> (a redirect to the folder) and below it.
+  // Serves GET /v1<prefix> (a redirect to the folder) and below it; a
+  // segment "*" of the prefix matches any one segment.
   void add_pages(std::string prefix, PageSource source);
-  // The prefix and source serving `path` (without /v1), if any.
-  const std::pair<std::string, PageSource>* pages_for(std::string_view path) const;
+  // The source serving `path` (without /v1), if any, and the length of
+  // the part of `path` its prefix matched.
+  std::optional<std::pair<const PageSource*, size_t>> pages_for(std::string_view path) const;
   void add_request_hook(RequestHook hook) { hooks_.push_back(std::move(hook)); }
   const std::vector<RequestHook>& request_hooks() const { return hooks_; }
   // An entry of hello's "capabilities".

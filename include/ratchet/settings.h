@@ -118,6 +118,8 @@ Settings load_settings(const std::string& path, char** environ, const Registry& 
 int64_t setting_int(const std::string& key, const std::string& value, int64_t min, int64_t max);
 // A boolean setting from its text (true, false, 1, 0, yes, no, on, off).
 bool setting_bool(const std::string& key, const std::string& value);
+// The items of a list setting, separated by blanks or commas.
+std::vector<std::string> setting_list(const std::string& value);
 
 // Sets one key from its text form; throws ConfigError naming the key. What
 // `includes` and `multiauth.policies` name is checked by load_settings,

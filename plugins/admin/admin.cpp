@@ -108,7 +108,9 @@ Plugin admin_plugin() {
     registry.add_capability("admin", {{"description", "Serves the admin console."},
                                       {"url", "https://github.com/Kinto/kinto-admin/"},
                                       {"version", version}});
-    registry.add_pages("/admin", [root](const std::string& subpath) { return serve(root, subpath); });
+    registry.add_pages("/admin", [root](Objects&, const PageRequest& request) {
+      return serve(root, request.subpath);
+    });
   };
   return plugin;
 }

@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 
+#include "plugins/history/snapshot.h"
 #include "ratchet/settings.h"
 
 namespace ratchet {
@@ -22,33 +23,19 @@ struct HistorySettings {
   std::vector<std::string> trim_users;
 };
 
-std::vector<std::string> words(const std::string& value) {
-  std::vector<std::string> out;
-  std::string item;
-  for (char c : value + " ") {
-    if (std::isspace(static_cast<unsigned char>(c)) || c == ',') {
-      if (!item.empty()) out.push_back(std::move(item));
-      item.clear();
-    } else {
-      item += c;
-    }
-  }
-  return out;
-}
-
 bool has(const std::vector<std::string>& items, const std::string& value) {
   return std::find(items.begin(), items.end(), value) != items.end();
 }
 
 HistorySettings read_settings(const Settings& s) {
   HistorySettings h;
-  h.excluded_users = words(s.extra_or("history.exclude_user_ids", ""));
-  h.excluded_uris = words(s.extra_or("history.exclude_resources", ""));
+  h.excluded_users = setting_list(s.extra_or("history.exclude_user_ids", ""));
+  h.excluded_uris = setting_list(s.extra_or("history.exclude_resources", ""));
   h.trim_max = setting_int("history.auto_trim_max_count",
                            s.extra_or("history.auto_trim_max_count", "-1"), -1, INT64_C(1) << 40);
   h.trim_threshold = setting_int("history.auto_trim_threshold",
                                  s.extra_or("history.auto_trim_threshold", "100"), 0, INT64_C(1) << 40);
-  h.trim_users = words(s.extra_or("history.auto_trim_user_ids", ""));
+  h.trim_users = setting_list(s.extra_or("history.auto_trim_user_ids", ""));
   return h;
 }
 
@@ -172,6 +159,7 @@ Plugin history_plugin() {
                     return trimmed(h, count, entries);
                   }});
     registry.add_write_listener([h](const WriteEvent& w) { return entry_of(h, w); });
+    registry.add_pages("/buckets/*/snapshot", collection_snapshot);
     Json capability = {{"description", "Track changes on data."},
                        {"url", "http://kinto.readthedocs.io/en/latest/api/1.x/history.html"}};
     if (h.trim_max > 0) capability["auto_trim_max_count"] = h.trim_max;

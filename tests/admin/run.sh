@@ -58,82 +58,20 @@ if [ ! -d node_modules ]; then
 fi
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/ratchet-admin.XXXXXX")
-SERVER_PID=""
-cleanup() {
-  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill "$SERVER_PID" 2>/dev/null || true
-    for _ in $(seq 50); do
-      kill -0 "$SERVER_PID" 2>/dev/null || break
-      sleep 0.1
-    done
-    kill -9 "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-  fi
-  if [ "${KEEP_SERVER_LOG:-}" = 1 ] && [ -f "$WORK/server.log" ]; then
-    echo "server log kept in $WORK/server.log" >&2
-  else
-    rm -rf "$WORK"
-  fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-free_port() {
-  # Ask the kernel for a free loopback port, then release it.
-  node -e '
-    const s = require("net").createServer();
-    s.listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); });
-  '
-}
-
-heartbeat_ok() {
-  node -e '
-    fetch(process.argv[1]).then(r => process.exit(r.status === 200 ? 0 : 1), () => process.exit(1));
-  ' "$1"
-}
+# shellcheck source=../ratchet_server.sh
+. "$HERE/../ratchet_server.sh"
 
 if [ -n "$RATCHET_BIN" ]; then
-  ready=""
-  # The port may be taken between free_port and the server's bind: retry a few times.
-  for attempt in 1 2 3; do
-    PORT=$(free_port)
-    rm -rf "$WORK/data"
-    mkdir -p "$WORK/data"
-    # The admin plugin serving the build; basicauth users; the /permissions
-    # endpoint, which Kinto Admin reads to show what the user may do.
+  # The admin plugin serving the build (it turns on the /permissions
+  # endpoint, which Kinto Admin reads to show what the user may do);
+  # basicauth users.
+  start_ratchet "$RATCHET_BIN" \
     RATCHET_USERID_HMAC_SECRET=admin-ui-tests \
     RATCHET_STORAGE_BACKEND=memory \
     RATCHET_INCLUDES=admin \
     RATCHET_ADMIN_ASSETS_PATH="$ASSETS" \
     RATCHET_MULTIAUTH_POLICIES=basicauth \
-    RATCHET_BUCKET_CREATE_PRINCIPALS=system.Authenticated \
-      "$RATCHET_BIN" serve --port "$PORT" --data "$WORK/data" \
-      >"$WORK/server.out" 2>"$WORK/server.log" &
-    SERVER_PID=$!
-    URL="http://127.0.0.1:$PORT/v1"
-    for _ in $(seq 100); do
-      if ! kill -0 "$SERVER_PID" 2>/dev/null; then
-        break
-      fi
-      if heartbeat_ok "$URL/__lbheartbeat__"; then
-        ready=1
-        break
-      fi
-      sleep 0.1
-    done
-    [ -n "$ready" ] && break
-    echo "ratchet did not come up on port $PORT (attempt $attempt); its stderr:" >&2
-    tail -n 20 "$WORK/server.log" >&2 || true
-    if kill -0 "$SERVER_PID" 2>/dev/null; then
-      kill "$SERVER_PID" 2>/dev/null || true
-    fi
-    wait "$SERVER_PID" 2>/dev/null || true
-    SERVER_PID=""
-  done
-  if [ -z "$ready" ]; then
-    echo "error: could not start ratchet" >&2
-    exit 1
-  fi
+    RATCHET_BUCKET_CREATE_PRINCIPALS=system.Authenticated
   echo "ratchet (pid $SERVER_PID) is up at $URL, serving the admin from $ASSETS"
   export KINTO_SERVER_URL="$URL"
 else

@@ -61,6 +61,24 @@ describe("kinto-http@5.3.0: history", () => {
   );
 });
 
+describe("kinto-http@5.3.0: records at a timestamp", () => {
+  it(
+    "listRecords({ at }) rebuilds the collection as it was, from history",
+    traced(async () => {
+      const { bucket } = await bucketWithSchema();
+      const coll = bucket.collection("articles");
+      const { data: one } = await coll.createRecord({ title: "one" });
+      const { data: two } = await coll.createRecord({ title: "two" });
+      await coll.updateRecord({ ...one, title: "changed" });
+      await coll.deleteRecord(two.id);
+      await coll.createRecord({ title: "three" });
+
+      const { data } = await coll.listRecords({ at: two.last_modified });
+      assert.deepEqual(data.map((r) => r.title).sort(), ["one", "two"]);
+    }),
+  );
+});
+
 describe("schema validation through the clients", () => {
   it(
     "kinto-http: a record the collection's schema refuses is a 400 naming the field",
