@@ -77,9 +77,10 @@ std::regex compile_pattern(const std::string& pattern) {
   if (pattern_cost(pattern) > kMaxPatternCost) {
     throw SchemaError("pattern: '" + pattern + "' is too complex");
   }
+  constexpr auto kFlags = std::regex::ECMAScript | std::regex_constants::__polynomial;
   try {
-    return std::regex("^[\\s\\S]*?(?:" + pattern + ")",
-                      std::regex::ECMAScript | std::regex_constants::__polynomial);
+    std::regex alone(pattern, kFlags);  // a pattern with a stray ')' must not escape the wrapper
+    return std::regex("^[\\s\\S]*?(?:" + pattern + ")", kFlags);
   } catch (const std::regex_error& e) {
     throw SchemaError("pattern: '" + pattern + "' is not a supported regular expression (" +
                       e.what() + ")");
