@@ -210,7 +210,9 @@ EtcdClient::EtcdClient(std::vector<std::string> endpoints, int timeout_ms,
     : timeout_(timeout_ms), source_address_(std::move(source_address)) {
   if (endpoints.empty()) throw std::invalid_argument("etcd: no endpoint");
   for (std::string& url : endpoints) {
-    endpoints_.push_back(std::make_unique<Endpoint>(std::move(url), timeout_, source_address_));
+    // Braces: clang 14 (the fuzz build) has no parenthesized aggregate init.
+    endpoints_.push_back(
+        std::unique_ptr<Endpoint>(new Endpoint{std::move(url), timeout_, source_address_}));
     Endpoint& endpoint = *endpoints_.back();
     std::unique_ptr<httplib::Client> client = endpoint.connect(timeout_);
     if (!client->is_valid()) throw std::invalid_argument("etcd: bad endpoint " + endpoint.url);

@@ -47,6 +47,6 @@ std::string uuid4() {
 
 IdRule name_ids() { return {is_name_id, random_name}; }
 
-IdRule uuid_ids() { return {is_name_id, uuid4}; }
+IdRule uuid_ids() { return {is_name_id, uuid4, true}; }
 
 }  // namespace ratchet

@@ -228,6 +228,7 @@ Refusal ListWriter::prepare(const std::string& id, std::string& data,
 
 std::string ListWriter::new_id() {
   if (!type_.ids.generate) return "";
+  if (type_.ids.unique) return type_.ids.generate();
   std::string id;
   do {  // a collision is unlikely, not impossible (8-character names)
     id = type_.ids.generate();

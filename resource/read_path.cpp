@@ -68,6 +68,9 @@ std::optional<Result> read_list(Context& ctx, const Snapshot& snapshot, const Op
   catalog::StoredAcls acls(snapshot);
   const Permissions& perms = ctx.permissions;
   bool all = perms.can_read_all(acls, op.principals, type, op.parent);
+  for (const std::string& perm : type.list_all_grants) {
+    all = all && granted_by_setting(ctx.settings, op.principals, type.name, perm);
+  }
   ListReader reader(snapshot, ListId{op.parent, type.name});
   // Without read on the whole list, a caller sees the objects it holds a
   // permission on (found through the permission index); with none of those,

@@ -335,12 +335,22 @@ TEST(HttpAccounts, AdministratorsManageEveryAccount) {
   EXPECT_EQ(who(s, "alice", "a2"), "account:alice");
   EXPECT_EQ(must(s, "DELETE", "/v1/accounts/dave", "", "admin", {200})["data"]["deleted"], true);
   EXPECT_EQ(who(s, "dave", "d1"), basicauth_id("dave", "d1"));
-  // Kinto (§16) lists for an administrator only the accounts whose ACL names
-  // him; ratchet lists every account, as account_write_principals lets him
-  // read each one (§12.3) -- a documented departure.
+  // As Kinto (§16): an administrator lists the accounts whose ACL names him
+  // -- his own -- unless account_read_principals names him too.
+  EXPECT_EQ(ids_of(s.get("/v1/accounts", "admin")), std::vector<std::string>{"admin"});
+}
+
+TEST(HttpAccounts, AnAdministratorWhoIsAlsoAReaderListsEveryAccount) {
+  TestServer s([](Settings& st, Registry& r) {
+    accounts(st, r);
+    st.principals["account_read"] = {"account:admin", "account:reader"};
+  });
+  for (const char* id : {"admin", "alice", "reader"}) signup(s, id);
   auto listed = ids_of(s.get("/v1/accounts", "admin"));
   std::sort(listed.begin(), listed.end());
-  EXPECT_EQ(listed, (std::vector<std::string>{"admin", "alice", "carol"}));
+  EXPECT_EQ(listed, (std::vector<std::string>{"admin", "alice", "reader"}));
+  // A reader who is not an administrator lists his own account.
+  EXPECT_EQ(ids_of(s.get("/v1/accounts", "reader")), std::vector<std::string>{"reader"});
 }
 
 TEST(HttpAccounts, AccountIdRule) {

@@ -11,6 +11,8 @@ namespace ratchet {
 struct IdRule {
   std::function<bool(std::string_view)> valid;
   std::function<std::string()> generate;  // empty: clients must give ids
+  // Generated ids never collide (UUID4s): no lookup before using one.
+  bool unique = false;
 };
 
 // ^[a-zA-Z0-9][a-zA-Z0-9_-]*$, generating 8 characters (buckets, collections, groups).

@@ -62,6 +62,12 @@ struct ResourceType {
   // Name of an integer data field giving how many seconds anonymous clients
   // may cache this object's children (Kinto's collections: cache_expires).
   std::string children_cache_field{};
+  // Settings grants (<name>_<perm>_principals) a caller must all hold to
+  // list every object; empty: Kinto's rule for the tree (a read or write
+  // grant, or an inherited ACE). Others list the objects shared with them.
+  // Kinto's accounts: read and write (an administrator lists every account
+  // only when also a reader).
+  std::vector<std::string> list_all_grants{};
   // When set, an anonymous request may not list these objects even if it may
   // create them, and gets this error (Kinto's accounts: 401 "Cannot read
   // accounts.", errno 999).

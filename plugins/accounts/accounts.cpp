@@ -119,6 +119,7 @@ void add_account_type(Registry& registry, const Settings& settings) {
         }
         return std::nullopt;
       },
+      .list_all_grants = {"read", "write"},
       .anonymous_list_refusal = Error{401, kUndefined, "Cannot read accounts.", "", ""},
   });
 }
