@@ -186,28 +186,37 @@ const valijson::Schema& metaschema() {
   static const valijson::Schema* meta = [] {
     auto* s = new valijson::Schema;
     Json doc = parse_json(kJsonSchemaDraft7);
+    // Without `format` ("format": "regex" on `pattern`): valijson's format
+    // check throws on a value of another type instead of failing it.
+    std::vector<std::string> patterns;
+    prepare(doc, patterns);
     valijson::SchemaParser(valijson::SchemaParser::kDraft7).populateSchema(Adapter(doc), *s);
     return s;
   }();
   return *meta;
 }
 
-// Validates `document`; on failure, the first (deepest) error.
+// Validates `document`; on failure, the first (deepest) error. valijson
+// reports what it cannot evaluate by throwing: that is a failure too.
 std::optional<valijson::ValidationResults::Error> first_error(const valijson::Schema& schema,
                                                               const Regexes& compiled,
                                                               const Json& document) {
   Adapter target(document);
   Regexes regexes = compiled;  // valijson may add to it: each call owns its copy
-  if (valijson::ValidationVisitor<Adapter>(target, {"<root>"}, true, nullptr, regexes)
-          .validateSchema(schema)) {
-    return std::nullopt;
+  try {
+    if (valijson::ValidationVisitor<Adapter>(target, {"<root>"}, true, nullptr, regexes)
+            .validateSchema(schema)) {
+      return std::nullopt;
+    }
+    valijson::ValidationResults results;
+    valijson::ValidationVisitor<Adapter>(target, {"<root>"}, true, &results, regexes)
+        .validateSchema(schema);
+    valijson::ValidationResults::Error error{{"<root>"}, "Invalid document."};
+    results.popError(error);
+    return error;
+  } catch (const std::exception& e) {
+    return valijson::ValidationResults::Error{{"<root>"}, e.what()};
   }
-  valijson::ValidationResults results;
-  valijson::ValidationVisitor<Adapter>(target, {"<root>"}, true, &results, regexes)
-      .validateSchema(schema);
-  valijson::ValidationResults::Error error{{"<root>"}, "Invalid document."};
-  results.popError(error);
-  return error;
 }
 
 }  // namespace

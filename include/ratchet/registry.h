@@ -80,7 +80,8 @@ struct ResourceType {
   bool fed_by_outbox = false;
   // For a type fed_by_outbox: after outbox records became objects, the ids
   // of objects to remove (Kinto's history trimming), given how many live
-  // objects the list has and a walk over its committed ones.
+  // objects the list has and a walk over them (the committed ones, then
+  // those just made).
   std::function<std::vector<std::string>(int64_t count, const ObjectWalk& objects)> trim{};
 };
 
