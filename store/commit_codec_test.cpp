@@ -15,6 +15,9 @@ Commit every_kind() {
   c.changes.push_back(IndexEntry{IndexEntry::Index::kMember, "account:a", "/buckets/b/groups/g", false});
   c.changes.push_back(IndexEntry{IndexEntry::Index::kGrant, "system.Everyone", "/buckets/b", true});
   c.changes.push_back(ListState{{"/buckets/b", "collection"}, 14, -1});
+  c.changes.push_back(OutboxRecord{{"/buckets/b", "history"}, "00000000000000000014/buckets/b",
+                                   "{}\n{\"action\":\"create\"}", true});
+  c.changes.push_back(OutboxRecord{{"/buckets/b", "history"}, "00000000000000000013/buckets/b", "", false});
   return c;
 }
 
